@@ -1,0 +1,474 @@
+"""The early warning chain: alerts, triangulation queues, routing rules and the timeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class ThreatCategory(models.Model):
+    """A kind of threat to civilians (after ACLED's event types). Admins may add more."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+    acled_event_type = models.CharField(_("ACLED event type"), max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("threat category")
+        verbose_name_plural = _("threat categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_fr if (get_language() or "en").startswith("fr") else self.name_en
+
+
+class Urgency(models.TextChoices):
+    """CAP 1.2 urgency."""
+
+    IMMEDIATE = "Immediate", _("Immediate")
+    EXPECTED = "Expected", _("Expected")
+    FUTURE = "Future", _("Future")
+    PAST = "Past", _("Past")
+    UNKNOWN = "Unknown", _("Unknown")
+
+
+class Severity(models.TextChoices):
+    """CAP 1.2 severity."""
+
+    EXTREME = "Extreme", _("Extreme")
+    SEVERE = "Severe", _("Severe")
+    MODERATE = "Moderate", _("Moderate")
+    MINOR = "Minor", _("Minor")
+    UNKNOWN = "Unknown", _("Unknown")
+
+
+class Certainty(models.TextChoices):
+    """CAP 1.2 certainty."""
+
+    OBSERVED = "Observed", _("Observed")
+    LIKELY = "Likely", _("Likely")
+    POSSIBLE = "Possible", _("Possible")
+    UNLIKELY = "Unlikely", _("Unlikely")
+    UNKNOWN = "Unknown", _("Unknown")
+
+
+# Lower rank sorts first on the queue: most urgent at the top.
+URGENCY_RANK = {"Immediate": 0, "Expected": 1, "Future": 2, "Unknown": 3, "Past": 4}
+SEVERITY_RANK = {"Extreme": 0, "Severe": 1, "Moderate": 2, "Unknown": 3, "Minor": 4}
+
+
+class TriangulationQueue(models.Model):
+    """Where Force officers of a sector or unit triage and verify alerts."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    sector = models.ForeignKey(
+        "clas.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="queues"
+    )
+    is_default = models.BooleanField(
+        _("default queue of the sector"),
+        default=False,
+        help_text=_("Alerts no rule matches go to the default queue of their sector."),
+    )
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("officers"), blank=True, related_name="queues"
+    )
+    senior_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("senior officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="queues_supervised",
+    )
+    ack_limit_minutes = models.PositiveIntegerField(
+        _("acknowledgement limit (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text=_("An Immediate alert not acknowledged within this time escalates."),
+    )
+
+    class Meta:
+        ordering = ["sector__name", "name"]
+        verbose_name = _("triangulation queue")
+        verbose_name_plural = _("triangulation queues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sector"],
+                condition=Q(is_default=True),
+                name="one_default_queue_per_sector",
+                violation_error_message=_("This sector already has a default queue."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ack_limit_minutes__gte=1), name="queue_ack_limit_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """Sends matching alerts to a queue. Empty criteria match anything; lowest priority wins."""
+
+    queue = models.ForeignKey(
+        TriangulationQueue, verbose_name=_("queue"), on_delete=models.CASCADE, related_name="rules"
+    )
+    sector = models.ForeignKey(
+        "clas.Sector", verbose_name=_("sector"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    category = models.ForeignKey(
+        ThreatCategory,
+        verbose_name=_("threat category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, blank=True)
+    priority = models.PositiveIntegerField(_("priority"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return f"#{self.priority} → {self.queue}"
+
+
+class Alert(models.Model):
+    """A threat to civilians reported to a CLA."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")  # saved, waiting to be routed to a queue
+        QUEUED = "queued", _("Queued")  # in a triangulation queue, nobody has acknowledged it
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")  # an officer has taken note
+        TRIANGULATING = "triangulating", _("Triangulating")  # verification under way
+        VERIFIED = "verified", _("Outcome recorded")  # confirmed, partly, not confirmed or false
+        RESPONDED = "responded", _("Response recorded")  # the mission's response is recorded
+        CLOSED = "closed", _("Closed")  # nothing more to do; may be reopened
+
+    class SourceType(models.TextChoices):
+        CAN_MEMBER = "can_member", _("Community Alert Network member")
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        CIVIL_SOCIETY = "civil_society", _("Civil society or religious leader")
+        CLA_OBSERVATION = "cla_observation", _("CLA's own observation")
+        HUMANITARIAN = "humanitarian", _("Humanitarian partner")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        PARTLY = "partly", _("Partly confirmed")
+        NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+        FALSE = "false", _("False alarm")
+
+    class Response(models.TextChoices):
+        PATROL = "patrol", _("Patrol dispatched")
+        PRESENCE = "presence", _("Presence reinforced")
+        MEDIATION = "mediation", _("Mediation")
+        REFERRAL = "referral", _("Referral to national authorities")
+        NONE = "none", _("No response")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    client_key = models.CharField(
+        _("client key"), max_length=64, unique=True, null=True, blank=True
+    )
+    # Hash of the submitted payload: the same client key with another payload is refused.
+    payload_hash = models.CharField(max_length=64, blank=True, editable=False)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        related_name="alerts_logged",
+    )
+    source_type = models.CharField(_("source"), max_length=20, choices=SourceType.choices)
+    source_can = models.ForeignKey(
+        "clas.CommunityAlertNetwork",
+        verbose_name=_("source network"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
+    # Sensitive: who reported to the CLA. Never shown to Force, never exported.
+    source_name = models.CharField(_("reported by (name)"), max_length=150, blank=True)
+    source_contact = models.CharField(_("reported by (contact)"), max_length=100, blank=True)
+    location = models.ForeignKey(
+        "clas.Location", verbose_name=_("location"), on_delete=models.PROTECT, related_name="alerts"
+    )
+    place = models.CharField(_("place or village"), max_length=150, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    occurred_at = models.DateTimeField(_("occurred at"))
+    reported_at = models.DateTimeField(_("reported at"))
+    category = models.ForeignKey(
+        ThreatCategory,
+        verbose_name=_("threat category"),
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
+    perpetrator = models.CharField(_("perpetrator"), max_length=150, blank=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.UNKNOWN
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.UNKNOWN
+    )
+    certainty = models.CharField(
+        _("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.UNKNOWN
+    )
+    victims_killed = models.PositiveIntegerField(_("killed"), default=0)
+    victims_injured = models.PositiveIntegerField(_("injured"), default=0)
+    victims_abducted = models.PositiveIntegerField(_("abducted"), default=0)
+    victims_sexual_violence = models.PositiveIntegerField(
+        _("survivors of sexual violence"), default=0
+    )
+    victims_displaced = models.PositiveIntegerField(_("displaced"), default=0)
+    description = models.TextField(_("description"), max_length=5000)
+    description_language = models.CharField(
+        _("language of the description"), max_length=10, blank=True
+    )
+    translation = models.TextField(_("translation"), max_length=5000, blank=True)
+    plan_threat = models.ForeignKey(
+        "protection_plans.Threat",
+        verbose_name=_("protection plan threat"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    queue = models.ForeignKey(
+        TriangulationQueue,
+        verbose_name=_("queue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts_assigned",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    response = models.CharField(_("response"), max_length=20, choices=Response.choices, blank=True)
+    response_note = models.TextField(_("response note"), max_length=2000, blank=True)
+    # Sort keys for the queue, derived from urgency and severity at creation.
+    urgency_rank = models.PositiveSmallIntegerField(default=3, editable=False)
+    severity_rank = models.PositiveSmallIntegerField(default=3, editable=False)
+
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True, db_index=True)
+    routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("response recorded at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # Bumped by every transition: a form posted against an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(victims_killed__gte=0)
+                & Q(victims_injured__gte=0)
+                & Q(victims_abducted__gte=0)
+                & Q(victims_sexual_violence__gte=0)
+                & Q(victims_displaced__gte=0),
+                name="alert_victim_counts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="alert_coordinates_both_or_neither",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["queue", "status", "urgency_rank", "severity_rank", "reported_at"]
+            ),
+            models.Index(fields=["location", "reported_at"]),
+            models.Index(fields=["category", "reported_at"]),
+            models.Index(fields=["status", "reported_at"]),
+            models.Index(fields=["logged_by", "reported_at"]),
+            models.Index(fields=["reported_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def victims_total(self) -> int:
+        return (
+            self.victims_killed
+            + self.victims_injured
+            + self.victims_abducted
+            + self.victims_sexual_violence
+            + self.victims_displaced
+        )
+
+
+class ReferenceCounter(models.Model):
+    """The last alert number given in a year: references are ALT-<year>-<number>."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class AlertDispatch(models.Model):
+    """The outbox: saved with the alert, it says whether routing has happened yet."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")  # not routed yet; the sweep picks it up
+        DONE = "done", _("Done")  # routed
+
+    alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="dispatch")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("alert dispatch")
+        verbose_name_plural = _("alert dispatches")
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(state="pending"), name="dispatch_pending_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}: {self.state}"
+
+
+class AlertEvent(models.Model):
+    """One line on an alert's timeline. Append-only."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Logged")
+        ROUTED = "routed", _("Routed to queue")
+        DUPLICATE = "duplicate", _("Possible duplicate linked")
+        NOTIFIED = "notified", _("Officers notified")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ASSIGNED = "assigned", _("Assigned")
+        TRIANGULATION = "triangulation", _("Triangulation requested")
+        OUTCOME = "outcome", _("Outcome recorded")
+        RESPONSE = "response", _("Response recorded")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+        ESCALATED = "escalated", _("Escalated")
+        NOTE = "note", _("Note")
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("alert event")
+        verbose_name_plural = _("alert events")
+        indexes = [models.Index(fields=["alert", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("Alert events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class Triangulation(models.Model):
+    """A request to verify an alert through another source."""
+
+    class Method(models.TextChoices):
+        PATROL = "patrol", _("Patrol")
+        OTHER_CLA = "other_cla", _("Another CLA")
+        UNPOL = "unpol", _("UN police")
+        OTHER_SOURCE = "other_source", _("Other source")
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="triangulations")
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("triangulation request")
+        verbose_name_plural = _("triangulation requests")
+
+    def __str__(self) -> str:
+        return self.get_method_display()
+
+
+class AlertLink(models.Model):
+    """Two alerts that are likely the same event, or related. Linked, never dropped."""
+
+    class Kind(models.TextChoices):
+        DUPLICATE = "duplicate", _("Likely duplicate")
+        RELATED = "related", _("Related")
+
+    from_alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="links_out")
+    to_alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alert link")
+        verbose_name_plural = _("alert links")
+        constraints = [
+            models.UniqueConstraint(fields=["from_alert", "to_alert"], name="alert_link_unique"),
+            models.CheckConstraint(
+                condition=~Q(from_alert=models.F("to_alert")), name="alert_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_alert_id} ~ {self.to_alert_id}"

@@ -1,0 +1,72 @@
+"""Reading settings from the environment, failing loudly on a bad value."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if required:
+            raise ImproperlyConfigured(f"The environment variable {name} is required.")
+        return default if default is not None else ""
+    return value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"The environment variable {name} must be true or false, got {value!r}."
+    )
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a whole number, got {value!r}."
+        ) from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"The environment variable {name} must be at least {minimum}.")
+    return number
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, schemes: tuple[str, ...], *, required: bool = False) -> str:
+    """A URL with one of the given schemes and a host (or path for sqlite), or ''."""
+    value = env_str(name, required=required)
+    if not value:
+        return ""
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a URL starting with "
+            f"{' or '.join(s + '://' for s in schemes)}, got {value!r}."
+        )
+    if parsed.scheme != "sqlite" and not parsed.hostname and not parsed.path:
+        raise ImproperlyConfigured(f"The environment variable {name} has no host: {value!r}.")
+    return value

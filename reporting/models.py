@@ -1,0 +1,182 @@
+"""Reports written by CLAs and compiled by the system, and who receives them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Report(models.Model):
+    """A daily, weekly, flash or annual report, written by a CLA or compiled by the system."""
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", _("Daily situation report")
+        WEEKLY = "weekly", _("Weekly analysis")
+        FLASH = "flash", _("Flash report")
+        ANNUAL = "annual", _("Annual joint CAS-Force assessment")
+
+    class Origin(models.TextChoices):
+        WRITTEN = "written", _("Written by a CLA")
+        COMPILED = "compiled", _("Compiled by the system")
+
+    class Scope(models.TextChoices):
+        MISSION = "mission", _("Mission")
+        SECTOR = "sector", _("Sector")
+        LOCATION = "location", _("Location")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")  # being written (or opened by a flash alert)
+        SUBMITTED = "submitted", _("Submitted")  # waiting for the coordinator's review
+        RETURNED = "returned", _("Returned")  # sent back to the CLA with a comment
+        ACCEPTED = "accepted", _("Accepted")  # reviewed and accepted
+        PUBLISHED = "published", _("Published")  # compiled by the system and distributed
+
+    class SecurityLevel(models.TextChoices):
+        CALM = "calm", _("Calm")
+        TENSE = "tense", _("Tense")
+        VOLATILE = "volatile", _("Volatile")
+        CRITICAL = "critical", _("Critical")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    sector = models.ForeignKey(
+        "clas.Sector",
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    location = models.ForeignKey(
+        "clas.Location",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    title = models.CharField(_("title"), max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    # A flash report opened by an Immediate or Extreme alert.
+    alert = models.ForeignKey(
+        "alerts.Alert",
+        verbose_name=_("alert"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flash_reports",
+    )
+    security_level = models.CharField(
+        _("security situation"), max_length=10, choices=SecurityLevel.choices, blank=True
+    )
+    key_events = models.TextField(_("key events"), max_length=10000, blank=True)
+    can_activity = models.TextField(_("alert network activity"), max_length=5000, blank=True)
+    needs = models.TextField(_("needs"), max_length=5000, blank=True)
+    narrative = models.TextField(_("analysis"), max_length=20000, blank=True)
+    alerts = models.ManyToManyField(
+        "alerts.Alert", verbose_name=_("alerts of the period"), blank=True, related_name="reports"
+    )
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    html = models.TextField(blank=True, editable=False)
+    pdf = models.FileField(_("PDF"), upload_to="reports/pdf/%Y/", blank=True)
+    csv = models.FileField(_("CSV of alerts"), upload_to="reports/csv/%Y/", blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), max_length=5000, blank=True)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_start", "kind"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="report_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope="mission", sector__isnull=True, location__isnull=True)
+                | Q(scope="sector", sector__isnull=False, location__isnull=True)
+                | Q(scope="location", location__isnull=False),
+                name="report_scope_consistent",
+            ),
+            # One compiled report per kind, period and scope: a re-run replaces it.
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "period_end"],
+                condition=Q(origin="compiled", scope="mission"),
+                name="report_compiled_mission_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "period_end", "sector"],
+                condition=Q(origin="compiled", scope="sector"),
+                name="report_compiled_sector_unique",
+            ),
+            # One daily and one weekly report per location and period from the CLAs.
+            models.UniqueConstraint(
+                fields=["kind", "location", "period_start"],
+                condition=Q(origin="written", kind__in=["daily", "weekly"]),
+                name="report_written_unique_per_location",
+            ),
+            # One flash report per alert.
+            models.UniqueConstraint(
+                fields=["alert"],
+                condition=Q(kind="flash", alert__isnull=False),
+                name="report_flash_per_alert",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "status", "period_start"]),
+            models.Index(fields=["location", "period_start"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DistributionList(models.Model):
+    """Who receives compiled reports by email."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    emails = models.TextField(_("email addresses"), help_text=_("One address per line."))
+    kinds = models.JSONField(_("report kinds"), default=list, blank=True)
+    sector = models.ForeignKey(
+        "clas.Sector",
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("Empty: mission-wide reports."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("distribution list")
+        verbose_name_plural = _("distribution lists")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def addresses(self) -> list[str]:
+        return [line.strip() for line in self.emails.splitlines() if line.strip()]
