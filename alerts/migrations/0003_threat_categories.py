@@ -33,5 +33,5 @@ def remove_categories(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("alerts", "0001_initial")]
+    dependencies = [("alerts", "0002_initial")]
     operations = [migrations.RunPython(add_categories, remove_categories)]
