@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -280,7 +281,7 @@ class Alert(models.Model):
     urgency_rank = models.PositiveSmallIntegerField(default=3, editable=False)
     severity_rank = models.PositiveSmallIntegerField(default=3, editable=False)
 
-    created_at = models.DateTimeField(_("logged at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now, db_index=True)
     routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
@@ -353,7 +354,7 @@ class AlertDispatch(models.Model):
 
     alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="dispatch")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -400,7 +401,7 @@ class AlertEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
@@ -435,7 +436,7 @@ class Triangulation(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(_("note"), max_length=2000, blank=True)
 
     class Meta:
@@ -458,7 +459,7 @@ class AlertLink(models.Model):
     to_alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="links_in")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("alert link")
