@@ -397,9 +397,11 @@ def _open_flash_report(alert: Alert) -> None:
 
 def _enqueue_flash_notification(alert_id: int) -> None:
     from alerts.tasks import notify_flash_alert
+    from reporting.tasks import compile_flash_digest
 
     try:
         notify_flash_alert.delay(alert_id)
+        compile_flash_digest.delay(alert_id)
     except Exception as exc:  # broker down: the sweep notifies unsent flash alerts later
         logger.warning("Flash notification of alert %s deferred: %s", alert_id, exc)
 

@@ -103,6 +103,7 @@ class Report(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), max_length=5000, blank=True)
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    distributed_at = models.DateTimeField(_("distributed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -203,6 +204,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "status": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "LocationKindEnum": "clas.models.Location.Kind",
+        "TrainingKindEnum": "clas.models.Training.Kind",
+        "NetworkStatusEnum": "clas.models.CommunityAlertNetwork.Status",
+        "PlanStatusEnum": "protection_plans.models.ProtectionPlan.Status",
+        "MeasureStatusEnum": "protection_plans.models.Measure.Status",
+    },
 }
 
 LOGGING = {
@@ -220,7 +229,19 @@ LOGGING = {
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Every periodic job, in one place (Celery beat, and the in-process scheduler of `make run`).
+# Crontab times are in the mission's time zone (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-alerts": {"task": "alerts.tasks.sweep_pending_alerts", "schedule": 15.0},
     "escalate-overdue-alerts": {"task": "alerts.tasks.escalate_overdue_alerts", "schedule": 60.0},
+    "daily-digest": {
+        "task": "reporting.tasks.compile_daily_digests",
+        "schedule": crontab(hour=env_int("DAILY_DIGEST_HOUR", 19, minimum=0), minute=0),
+    },
+    "weekly-report": {
+        "task": "reporting.tasks.compile_weekly_reports",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=0),
+    },
 }
+
+# Compiled reports are written in this language.
+REPORT_LANGUAGE = env_str("REPORT_LANGUAGE", "fr")

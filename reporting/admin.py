@@ -1,0 +1,126 @@
+"""Admin of reports and distribution lists. Reports grow by dozens a day: no full counts,
+and the alerts of a report are raw ids (a select of every alert would never load)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from reporting.models import DistributionList, Report
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "origin",
+        "scope",
+        "location",
+        "sector",
+        "period_start",
+        "period_end",
+        "status",
+        "author",
+    )
+    list_filter = ("kind", "status", "origin", "scope", "sector", "security_level")
+    list_select_related = ("location", "sector", "author")
+    search_fields = ("title", "location__name", "location__code")
+    date_hierarchy = "period_start"
+    show_full_result_count = False
+    autocomplete_fields = ("location", "sector", "author", "reviewed_by")
+    raw_id_fields = ("alert", "alerts")
+    readonly_fields = ("figures", "generated_at", "submitted_at", "created_at", "updated_at")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    ("kind", "origin", "status"),
+                    ("scope", "sector", "location"),
+                    ("period_start", "period_end"),
+                    "author",
+                    "alert",
+                )
+            },
+        ),
+        (
+            _("Content"),
+            {
+                "fields": (
+                    "security_level",
+                    "key_events",
+                    "can_activity",
+                    "needs",
+                    "narrative",
+                    "alerts",
+                    "figures",
+                )
+            },
+        ),
+        (_("Files"), {"fields": ("pdf", "csv")}),
+        (
+            _("Review"),
+            {
+                "fields": (
+                    "due_at",
+                    "submitted_at",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "review_comment",
+                )
+            },
+        ),
+        (_("Times"), {"fields": ("generated_at", "created_at", "updated_at")}),
+    )
+
+
+class DistributionListForm(forms.ModelForm):
+    """The report kinds as boxes to tick rather than raw JSON."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("report kinds"),
+        choices=Report.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: every kind."),
+    )
+
+    class Meta:
+        model = DistributionList
+        fields = ("name", "emails", "kinds", "sector", "is_active")
+
+    def clean_emails(self) -> str:
+        validate = forms.EmailField().clean
+        lines = [line.strip() for line in self.cleaned_data["emails"].splitlines()]
+        addresses = [line for line in lines if line]
+        for address in addresses:
+            try:
+                validate(address)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("%(address)s is not a valid email address."),
+                    params={"address": address},
+                    code="invalid",
+                ) from exc
+        return "\n".join(addresses)
+
+
+@admin.register(DistributionList)
+class DistributionListAdmin(admin.ModelAdmin):
+    form = DistributionListForm
+    list_display = ("name", "sector", "kind_list", "address_count", "is_active")
+    list_filter = ("is_active", "sector")
+    list_select_related = ("sector",)
+    search_fields = ("name", "emails")
+
+    @admin.display(description=_("report kinds"))
+    def kind_list(self, obj: DistributionList) -> str:
+        labels = dict(Report.Kind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in obj.kinds) or _("All")
+
+    @admin.display(description=_("addresses"))
+    def address_count(self, obj: DistributionList) -> int:
+        return len(obj.addresses)

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from pypdf import PdfReader
+
+from reporting.models import DistributionList, Report
+from reporting.services import report_compile, report_distribute
+from tests import factories as f
+
+DAY = dt.date(2026, 6, 10)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _alert_on(day: dt.date, **kwargs):
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    return f.AlertFactory(
+        reported_at=at, occurred_at=at - dt.timedelta(hours=1), created_at=at, **kwargs
+    )
+
+
+@pytest.mark.django_db
+def test_weekly_report_figures_pdf_and_csv(mission) -> None:
+    for _ in range(3):
+        _alert_on(
+            DAY, location=mission.base_a, source_name="Secret Name", source_contact="+236 1111"
+        )
+    _alert_on(DAY, location=mission.base_b)
+    _alert_on(DAY + dt.timedelta(days=10), location=mission.base_a)  # outside the period
+
+    report = report_compile(
+        kind=Report.Kind.WEEKLY, start=DAY - dt.timedelta(days=2), end=DAY + dt.timedelta(days=4)
+    )
+
+    assert report.figures["total"] == 4
+    assert {r["location"]: r["count"] for r in report.figures["by_location"]} == {
+        "Ippy": 3,
+        "Baboua": 1,
+    }
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.read())).pages)
+    assert "Ippy" in text and "Baboua" in text
+    assert "Rapport" in text or "Weekly" in text
+    rows = list(csv.DictReader(io.StringIO(report.csv.read().decode())))
+    assert len(rows) == 4
+    assert "Secret Name" not in report.csv.open().read().decode()
+    assert "source_name" not in rows[0]
+
+
+@pytest.mark.django_db
+def test_sector_report_only_counts_its_sector(mission) -> None:
+    _alert_on(DAY, location=mission.base_a)
+    _alert_on(DAY, location=mission.base_b)
+
+    report = report_compile(
+        kind=Report.Kind.DAILY, start=DAY, end=DAY, sector_id=mission.sector_b.pk
+    )
+
+    assert report.scope == Report.Scope.SECTOR
+    assert report.figures["total"] == 1
+
+
+@pytest.mark.django_db
+def test_a_rerun_replaces_the_report(mission) -> None:
+    _alert_on(DAY, location=mission.base_a)
+    first = report_compile(kind=Report.Kind.DAILY, start=DAY, end=DAY)
+    _alert_on(DAY, location=mission.base_a)
+
+    second = report_compile(kind=Report.Kind.DAILY, start=DAY, end=DAY)
+
+    assert second.pk == first.pk
+    assert Report.objects.filter(origin=Report.Origin.COMPILED).count() == 1
+    assert second.figures["total"] == 2
+
+
+@pytest.mark.django_db
+def test_distribution_emails_the_lists_of_its_scope_once(mission) -> None:
+    DistributionList.objects.create(
+        name="HQ", emails="hq@mission.test\nchief@mission.test", kinds=["daily"]
+    )
+    DistributionList.objects.create(
+        name="Weekly only", emails="weekly@mission.test", kinds=["weekly"]
+    )
+    DistributionList.objects.create(
+        name="Sector B", emails="b@mission.test", sector=mission.sector_b
+    )
+    report = report_compile(kind=Report.Kind.DAILY, start=DAY, end=DAY)
+
+    assert report_distribute(report_id=report.pk) == 2
+    assert report_distribute(report_id=report.pk) == 0
+
+    assert len(mail.outbox) == 1
+    assert sorted(mail.outbox[0].bcc) == ["chief@mission.test", "hq@mission.test"]
+    assert [a[2] for a in mail.outbox[0].attachments] == ["application/pdf", "text/csv"]
