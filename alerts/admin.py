@@ -1,0 +1,347 @@
+"""Admin of the early warning chain.
+
+Alerts number in the millions over the years: every foreign key to an alert is a raw id,
+list pages never count the whole table, and related rows are fetched with the list.
+Alerts are logged and moved along their lifecycle only by alerts.services (timeline,
+outbox, routing): the admin corrects what was written, never the state, and never adds
+or deletes an alert. The timeline and the outbox are read-only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from alerts.models import (
+    Alert,
+    AlertDispatch,
+    AlertEvent,
+    AlertLink,
+    ReferenceCounter,
+    RoutingRule,
+    ThreatCategory,
+    Triangulation,
+    TriangulationQueue,
+)
+from clas.admin import ReadOnlyInlineMixin, may_see_sensitive
+
+REFERENCE_RE = re.compile(r"^\s*ALT-\d{4}-\d+\s*$", re.IGNORECASE)
+
+
+class ReadOnlyAdminMixin:
+    """A record the system writes: staff may look, never add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ThreatCategory)
+class ThreatCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_fr", "acled_event_type", "sort_order", "is_active")
+    list_editable = ("sort_order", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name_en", "name_fr", "acled_event_type")
+
+
+class RoutingRuleInline(admin.TabularInline):
+    model = RoutingRule
+    extra = 0
+    fields = ("priority", "sector", "category", "urgency", "is_active")
+
+
+@admin.register(TriangulationQueue)
+class TriangulationQueueAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "sector", "is_default", "senior_officer", "ack_limit_minutes")
+    list_filter = ("sector", "is_default")
+    list_select_related = ("sector", "senior_officer")
+    search_fields = ("name", "code", "sector__name")
+    autocomplete_fields = ("officers", "senior_officer")
+    inlines = (RoutingRuleInline,)
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ("priority", "queue", "sector", "category", "urgency", "is_active")
+    list_display_links = ("priority", "queue")
+    list_filter = ("is_active", "queue", "sector", "urgency")
+    list_select_related = ("queue", "sector", "category")
+    search_fields = ("queue__name", "queue__code", "category__name_en", "category__name_fr")
+    autocomplete_fields = ("queue", "category")
+
+
+class AlertEventInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = AlertEvent
+    fields = ("at", "kind", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+    show_change_link = False
+    verbose_name_plural = _("timeline")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AlertEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+
+class TriangulationInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = Triangulation
+    fields = ("requested_at", "method", "requested_by", "note")
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Triangulation]:
+        return super().get_queryset(request).select_related("requested_by")
+
+
+class AlertLinkInline(admin.TabularInline):
+    model = AlertLink
+    fk_name = "from_alert"
+    extra = 0
+    fields = ("to_alert", "kind", "reason", "created_at")
+    readonly_fields = ("created_at",)
+    raw_id_fields = ("to_alert",)
+    verbose_name_plural = _("linked alerts")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AlertLink]:
+        return super().get_queryset(request).select_related("to_alert")
+
+
+class AlertDispatchInline(ReadOnlyInlineMixin, admin.StackedInline):
+    model = AlertDispatch
+    fields = ("state", "attempts", "created_at", "last_attempt_at", "done_at", "last_error")
+    readonly_fields = fields
+    show_change_link = False
+
+
+# Set by alerts.services as the alert moves along; corrected nowhere by hand.
+LIFECYCLE_FIELDS = (
+    "reference",
+    "logged_by",
+    "client_key",
+    "status",
+    "queue",
+    "assigned_to",
+    "urgency",
+    "severity",
+    "outcome",
+    "response",
+    "response_note",
+    "reported_at",
+    "created_at",
+    "routed_at",
+    "acknowledged_at",
+    "outcome_at",
+    "responded_at",
+    "closed_at",
+    "escalated_at",
+    "version",
+)
+SOURCE_IDENTITY_FIELDS = ("source_name", "source_contact")
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "reported_at",
+        "location",
+        "category",
+        "urgency",
+        "severity",
+        "status",
+        "queue",
+        "logged_by",
+    )
+    list_filter = (
+        "status",
+        "urgency",
+        "severity",
+        "source_type",
+        "category",
+        "location__sector",
+        "queue",
+    )
+    list_select_related = ("location", "category", "queue", "logged_by")
+    search_fields = ("reference", "place", "perpetrator")
+    search_help_text = _(
+        "A reference (ALT-2026-000123) finds that alert; other words search place and perpetrator."
+    )
+    date_hierarchy = "reported_at"
+    show_full_result_count = False
+    list_per_page = 50
+    raw_id_fields = ("plan_threat",)
+    autocomplete_fields = ("location", "category", "source_can")
+    readonly_fields = LIFECYCLE_FIELDS
+    inlines = (AlertEventInline, TriangulationInline, AlertLinkInline, AlertDispatchInline)
+    fieldsets = (
+        (None, {"fields": ("reference", "status", "queue", "assigned_to", "logged_by")}),
+        (
+            _("Source"),
+            {"fields": ("source_type", "source_can", "source_name", "source_contact")},
+        ),
+        (
+            _("What and where"),
+            {
+                "fields": (
+                    "location",
+                    "place",
+                    ("latitude", "longitude"),
+                    "occurred_at",
+                    "reported_at",
+                    "category",
+                    "perpetrator",
+                    ("urgency", "severity", "certainty"),
+                    "plan_threat",
+                )
+            },
+        ),
+        (
+            _("Victims"),
+            {
+                "fields": (
+                    (
+                        "victims_killed",
+                        "victims_injured",
+                        "victims_abducted",
+                        "victims_sexual_violence",
+                        "victims_displaced",
+                    ),
+                )
+            },
+        ),
+        (
+            _("Description"),
+            {"fields": ("description", "description_language", "translation")},
+        ),
+        (_("Outcome and response"), {"fields": ("outcome", "response", "response_note")}),
+        (
+            _("Times"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "created_at",
+                    "routed_at",
+                    "acknowledged_at",
+                    "outcome_at",
+                    "responded_at",
+                    "closed_at",
+                    "escalated_at",
+                    "version",
+                    "client_key",
+                ),
+            },
+        ),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Alerts are logged through the alert form or the API: reference, outbox, routing.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
+        # No alert is ever lost.
+        return False
+
+    def get_fieldsets(self, request: HttpRequest, obj: Alert | None = None) -> list:
+        if may_see_sensitive(request):
+            return list(self.fieldsets)
+        return [
+            (name, {**options, "fields": _without(options["fields"], SOURCE_IDENTITY_FIELDS)})
+            for name, options in self.fieldsets
+        ]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Alert], search_term: str
+    ) -> tuple[QuerySet[Alert], bool]:
+        # A reference is unique: look it up by its index instead of scanning every alert.
+        if REFERENCE_RE.match(search_term):
+            return queryset.filter(reference=search_term.strip().upper()), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+def _without(fields: tuple, hidden: tuple[str, ...]) -> tuple:
+    kept: list = []
+    for field in fields:
+        if isinstance(field, tuple):
+            row = tuple(name for name in field if name not in hidden)
+            if row:
+                kept.append(row)
+        elif field not in hidden:
+            kept.append(field)
+    return tuple(kept)
+
+
+def _by_alert_reference(queryset: QuerySet, search_term: str) -> QuerySet:
+    """Rows of one alert, found by its unique reference (never a scan of every row)."""
+    term = search_term.strip()
+    return queryset.filter(alert__reference=term.upper()) if term else queryset
+
+
+@admin.register(AlertEvent)
+class AlertEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The timeline is append-only: nobody changes or deletes a line of it."""
+
+    list_display = ("alert", "at", "kind", "actor", "from_status", "to_status")
+    list_filter = ("kind",)
+    list_select_related = ("alert", "actor")
+    raw_id_fields = ("alert", "actor")
+    search_fields = ("alert__reference",)
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[AlertEvent], search_term: str
+    ) -> tuple[QuerySet[AlertEvent], bool]:
+        return _by_alert_reference(queryset, search_term), False
+
+
+@admin.register(AlertDispatch)
+class AlertDispatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The outbox: a pending row is an alert not routed yet (the sweep retries it)."""
+
+    list_display = ("alert", "state", "attempts", "created_at", "last_attempt_at", "done_at")
+    list_filter = ("state",)
+    list_select_related = ("alert",)
+    raw_id_fields = ("alert",)
+    search_fields = ("alert__reference",)
+    show_full_result_count = False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[AlertDispatch], search_term: str
+    ) -> tuple[QuerySet[AlertDispatch], bool]:
+        return _by_alert_reference(queryset, search_term), False
+
+
+@admin.register(Triangulation)
+class TriangulationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("alert", "method", "requested_by", "requested_at")
+    list_filter = ("method",)
+    list_select_related = ("alert", "requested_by")
+    raw_id_fields = ("alert", "requested_by")
+    search_fields = ("alert__reference", "note")
+    date_hierarchy = "requested_at"
+    show_full_result_count = False
+
+
+@admin.register(AlertLink)
+class AlertLinkAdmin(admin.ModelAdmin):
+    list_display = ("from_alert", "to_alert", "kind", "reason", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("from_alert", "to_alert")
+    raw_id_fields = ("from_alert", "to_alert")
+    search_fields = ("from_alert__reference", "to_alert__reference", "reason")
+    show_full_result_count = False
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The last alert number of each year; changing it by hand would repeat references."""
+
+    list_display = ("year", "last")

@@ -1,0 +1,272 @@
+"""Writes for people and places: deploying CLAs to locations.
+
+A deployment is open while its end date is empty, and the CLA works on the location of
+their open deployment (see clas.selectors). The rules every write of a deployment obeys,
+from the services and from the admin alike, live in `deployment_validate`:
+
+- a CLA has at most one open deployment (the database enforces it too);
+- two deployments of the same CLA never overlap: dates are inclusive, and an open
+  deployment runs until forever;
+- a deployment does not end before it starts;
+- neither date lies more than `MAX_DAYS_AHEAD` days in the future. Postings are planned
+  a rotation ahead, not more: a date further out is almost always a typing mistake
+  (2062 for 2026), and a deployment that far ahead would block the CLA's real ones.
+
+Every write runs in a transaction that first locks the CLA's row, so two admins
+deploying the same CLA at once are served one after the other and the second sees the
+first's deployment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from clas.models import CLA, Deployment, Location
+from core.exceptions import DomainError, InvalidTransition
+
+# How far ahead a deployment may start or end.
+MAX_DAYS_AHEAD = 90
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+def deployment_validate(
+    *,
+    cla: CLA,
+    location: Location,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    deployment: Deployment | None = None,
+) -> None:
+    """Refuse a deployment that breaks a rule; `deployment` is the one being changed, if any.
+
+    Raises DomainError naming the field at fault. Call it inside the transaction that
+    holds the CLA's lock when saving; forms call it alone to show the error early.
+    """
+    if end_date is not None and end_date < start_date:
+        raise DomainError(
+            gettext("The deployment cannot end (%(end)s) before it starts (%(start)s).")
+            % {"end": _day(end_date), "start": _day(start_date)},
+            field="end_date",
+        )
+    limit = timezone.localdate() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    for field, value in (("start_date", start_date), ("end_date", end_date)):
+        if value is not None and value > limit:
+            raise DomainError(
+                gettext(
+                    "A deployment date cannot be more than %(days)d days ahead "
+                    "(%(limit)s at the latest)."
+                )
+                % {"days": MAX_DAYS_AHEAD, "limit": _day(limit)},
+                field=field,
+            )
+    location_changed = deployment is None or deployment.location_id != location.pk
+    if location_changed and not location.is_active:
+        raise DomainError(
+            gettext("%(location)s is not an active location; CLAs cannot be deployed there.")
+            % {"location": location},
+            field="location",
+        )
+
+    others = Deployment.objects.filter(cla=cla).select_related("location")
+    if deployment is not None and deployment.pk is not None:
+        others = others.exclude(pk=deployment.pk)
+
+    if end_date is None:
+        already_open = others.filter(end_date__isnull=True).first()
+        if already_open is not None:
+            raise DomainError(
+                gettext(
+                    "%(cla)s already has an open deployment at %(location)s since %(start)s; "
+                    "end it first."
+                )
+                % {
+                    "cla": cla,
+                    "location": already_open.location,
+                    "start": _day(already_open.start_date),
+                },
+                field="cla",
+            )
+
+    overlapping = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lte=end_date)
+    clash = overlapping.order_by("start_date").first()
+    if clash is not None:
+        if clash.end_date is None:
+            message = gettext(
+                "These dates overlap the deployment of %(cla)s at %(location)s "
+                "open since %(start)s."
+            )
+        else:
+            message = gettext(
+                "These dates overlap the deployment of %(cla)s at %(location)s "
+                "from %(start)s to %(end)s."
+            )
+        params = {"cla": cla, "location": clash.location, "start": _day(clash.start_date)}
+        if clash.end_date is not None:
+            params["end"] = _day(clash.end_date)
+        # Name the date that falls inside the other deployment.
+        field = "start_date" if clash.start_date <= start_date else "end_date"
+        raise DomainError(message % params, field=field)
+
+
+@contextmanager
+def _refused_on_conflict() -> Iterator[None]:
+    """Turn a constraint the database caught (a write that raced ours) into a DomainError."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise DomainError(
+            gettext(
+                "This CLA already has an open deployment or overlapping dates: another "
+                "change was saved at the same time. Reload the page and check."
+            ),
+            field="cla",
+        ) from exc
+
+
+def _lock_cla(cla: CLA) -> CLA:
+    return CLA.objects.select_for_update().select_related("user").get(pk=cla.pk)
+
+
+def deployment_start(
+    *, cla: CLA, location: Location, start_date: dt.date, note: str = ""
+) -> Deployment:
+    """Deploy a CLA at a location from start_date, open-ended."""
+    with _refused_on_conflict(), transaction.atomic():
+        locked = _lock_cla(cla)
+        deployment_validate(cla=locked, location=location, start_date=start_date)
+        return Deployment.objects.create(
+            cla=locked, location=location, start_date=start_date, note=note
+        )
+
+
+def deployment_record(
+    *,
+    cla: CLA,
+    location: Location,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    note: str = "",
+) -> Deployment:
+    """Record a deployment with both dates (history); without end_date it is a start."""
+    if end_date is None:
+        return deployment_start(cla=cla, location=location, start_date=start_date, note=note)
+    with _refused_on_conflict(), transaction.atomic():
+        locked = _lock_cla(cla)
+        deployment_validate(cla=locked, location=location, start_date=start_date, end_date=end_date)
+        return Deployment.objects.create(
+            cla=locked, location=location, start_date=start_date, end_date=end_date, note=note
+        )
+
+
+def deployment_end(*, deployment: Deployment, end_date: dt.date) -> Deployment:
+    """End an open deployment on end_date (the CLA's last day there)."""
+    with _refused_on_conflict(), transaction.atomic():
+        locked = _lock_cla(deployment.cla)
+        current = Deployment.objects.select_related("location").get(pk=deployment.pk)
+        if current.end_date is not None:
+            raise InvalidTransition(
+                gettext("This deployment already ended on %(end)s.")
+                % {"end": _day(current.end_date)},
+                field="end_date",
+            )
+        deployment_validate(
+            cla=locked,
+            location=current.location,
+            start_date=current.start_date,
+            end_date=end_date,
+            deployment=current,
+        )
+        current.end_date = end_date
+        current.save(update_fields=["end_date"])
+        return current
+
+
+def deployment_update(
+    *,
+    deployment: Deployment,
+    location: Location,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    note: str = "",
+) -> Deployment:
+    """Correct a deployment's location, dates or note. The CLA of a deployment never changes."""
+    with _refused_on_conflict(), transaction.atomic():
+        locked = _lock_cla(deployment.cla)
+        current = Deployment.objects.get(pk=deployment.pk)
+        deployment_validate(
+            cla=locked,
+            location=location,
+            start_date=start_date,
+            end_date=end_date,
+            deployment=current,
+        )
+        current.location = location
+        current.start_date = start_date
+        current.end_date = end_date
+        current.note = note
+        current.save(update_fields=["location", "start_date", "end_date", "note"])
+        return current
+
+
+def deployment_move(
+    *, cla: CLA, location: Location, start_date: dt.date, note: str = ""
+) -> Deployment:
+    """Redeploy a CLA: end the open deployment the day before start_date, open a new one.
+
+    Both happen or neither does. A CLA with no open deployment is simply deployed.
+    """
+    with _refused_on_conflict(), transaction.atomic():
+        locked = _lock_cla(cla)
+        current = (
+            Deployment.objects.select_related("location")
+            .filter(cla=locked, end_date__isnull=True)
+            .first()
+        )
+        if current is not None:
+            if current.location_id == location.pk:
+                raise DomainError(
+                    gettext("%(cla)s is already deployed at %(location)s.")
+                    % {"cla": locked, "location": location},
+                    field="location",
+                )
+            if start_date <= current.start_date:
+                raise DomainError(
+                    gettext(
+                        "The new deployment must start after %(start)s, when the current "
+                        "one at %(location)s started."
+                    )
+                    % {"start": _day(current.start_date), "location": current.location},
+                    field="start_date",
+                )
+            end_date = start_date - dt.timedelta(days=1)
+            try:
+                deployment_validate(
+                    cla=locked,
+                    location=current.location,
+                    start_date=current.start_date,
+                    end_date=end_date,
+                    deployment=current,
+                )
+            except DomainError as exc:
+                # The end date follows from the start date the user gave.
+                exc.field = "start_date"
+                raise
+            current.end_date = end_date
+            current.save(update_fields=["end_date"])
+        deployment_validate(cla=locked, location=location, start_date=start_date)
+        return Deployment.objects.create(
+            cla=locked, location=location, start_date=start_date, note=note
+        )

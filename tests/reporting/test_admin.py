@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+from reporting.models import DistributionList, Report
+from tests import factories as f
+from tests.conftest import Mission
+
+pytestmark = pytest.mark.django_db
+
+REPORTING_MODELS = sorted(
+    model._meta.label for model in admin.site._registry if model._meta.app_label == "reporting"
+)
+
+
+def url(model_label: str, view: str, *args: object) -> str:
+    app_label, model_name = model_label.lower().split(".")
+    return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def superuser_client(client: Client, mission: Mission) -> Client:
+    client.force_login(mission.admin)
+    return client
+
+
+@pytest.fixture
+def report(mission: Mission) -> Report:
+    alert = f.AlertFactory(location=mission.base_a, logged_by=mission.cla)
+    report = f.ReportFactory(location=mission.base_a, author=mission.cla, title="Ippy daily")
+    report.alerts.add(alert)
+    DistributionList.objects.create(
+        name="Sector A", emails="ops@mission.test\nforce@mission.test", sector=mission.sector_a
+    )
+    return report
+
+
+@pytest.mark.parametrize("model_label", REPORTING_MODELS)
+def test_admin_pages_load_with_data(
+    superuser_client: Client, report: Report, model_label: str
+) -> None:
+    model = apps.get_model(model_label)
+    obj = model._default_manager.first()
+    assert obj is not None, "the fixture must create a row of every model"
+
+    assert superuser_client.get(url(model_label, "changelist")).status_code == 200
+    assert superuser_client.get(url(model_label, "changelist"), {"q": "a"}).status_code == 200
+    assert superuser_client.get(url(model_label, "add")).status_code == 200
+    assert superuser_client.get(url(model_label, "change", obj.pk)).status_code == 200
+
+
+def test_report_search_finds_by_title(
+    superuser_client: Client, report: Report, mission: Mission
+) -> None:
+    f.ReportFactory(location=mission.base_b, title="Baboua daily")
+
+    response = superuser_client.get(url("reporting.Report", "changelist"), {"q": "ippy"})
+
+    assert list(response.context["cl"].result_list) == [report]
+
+
+def test_report_alerts_are_raw_ids_not_a_select_of_every_alert(
+    superuser_client: Client, report: Report
+) -> None:
+    response = superuser_client.get(url("reporting.Report", "change", report.pk))
+
+    form = response.context["adminform"].form
+    assert form.fields["alerts"].widget.__class__.__name__ == "ManyToManyRawIdWidget"
+    assert form.fields["alert"].widget.__class__.__name__ == "ForeignKeyRawIdWidget"
+
+
+def test_distribution_list_saves_ticked_kinds_and_one_address_per_line(
+    superuser_client: Client, mission: Mission
+) -> None:
+    response = superuser_client.post(
+        url("reporting.DistributionList", "add"),
+        {
+            "name": "HQ",
+            "emails": " hq@mission.test \n\ncas@mission.test\n",
+            "kinds": ["weekly", "flash"],
+            "sector": "",
+            "is_active": "on",
+            "_save": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    saved = DistributionList.objects.get(name="HQ")
+    assert saved.kinds == ["weekly", "flash"]
+    assert saved.addresses == ["hq@mission.test", "cas@mission.test"]
+
+
+def test_distribution_list_refuses_a_bad_address(
+    superuser_client: Client, mission: Mission
+) -> None:
+    response = superuser_client.post(
+        url("reporting.DistributionList", "add"),
+        {"name": "HQ", "emails": "hq@mission.test\nnot-an-address", "is_active": "on"},
+    )
+
+    assert response.status_code == 200
+    assert "not-an-address is not a valid email address" in response.content.decode()
+    assert not DistributionList.objects.filter(name="HQ").exists()
