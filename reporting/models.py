@@ -181,3 +181,78 @@ class DistributionList(models.Model):
     @property
     def addresses(self) -> list[str]:
         return [line.strip() for line in self.emails.splitlines() if line.strip()]
+
+
+class Assessment(models.Model):
+    """The annual joint Civil Affairs and Force assessment of how CLAs and uniformed
+    personnel work together."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")  # CLAs and officers can answer
+        CLOSED = "closed", _("Closed")  # answers are final; the analysis can be compiled
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    report = models.OneToOneField(
+        Report,
+        verbose_name=_("analytical report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessment",
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("joint assessment")
+        verbose_name_plural = _("joint assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="assessment_dates_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Joint CAS-Force assessment %(year)s") % {"year": self.year})
+
+
+class AssessmentResponse(models.Model):
+    """One person's answers to the joint assessment questionnaire."""
+
+    class RespondentKind(models.TextChoices):
+        CLA = "cla", _("Community Liaison Assistant")
+        FORCE = "force", _("Force officer")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessment_responses"
+    )
+    respondent_kind = models.CharField(
+        _("respondent"), max_length=10, choices=RespondentKind.choices
+    )
+    location = models.ForeignKey(
+        "clas.Location",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    # Question code -> score 1..5, or free text for open questions.
+    answers = models.JSONField(_("answers"), default=dict)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("assessment response")
+        verbose_name_plural = _("assessment responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "respondent"], name="assessment_one_response_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} - {self.respondent}"
