@@ -1,0 +1,198 @@
+"""The annual joint Civil Affairs and Force assessment: the questionnaire, answers, and the
+analytical report compiled from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from clas.models import Role, User
+from clas.selectors import open_deployment_for
+from core.exceptions import DomainError, InvalidTransition
+from reporting.figures import percentile
+from reporting.models import Assessment, AssessmentResponse, Report
+
+SCORE_CHOICES = range(1, 6)  # 1 = not at all, 5 = fully
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    text: Promise
+    audience: tuple[str, ...]  # respondent kinds who answer it
+    scored: bool = True  # a 1-5 score; otherwise free text
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "alerts_acted_on",
+        _lazy("Alerts passed between CLAs and the Force are acted on."),
+        ("cla", "force"),
+    ),
+    Question("feedback", _lazy("The CLA is told what happened after an alert."), ("cla", "force")),
+    Question(
+        "joint_patrols",
+        _lazy("CLAs take part in planning patrols and community visits."),
+        ("cla", "force"),
+    ),
+    Question(
+        "briefings", _lazy("The CLA briefs new contingents on the local context."), ("cla", "force")
+    ),
+    Question("safety", _lazy("The CLA can work safely from the base."), ("cla",)),
+    Question(
+        "equipment", _lazy("The CLA has the equipment needed (phone, radio, credit)."), ("cla",)
+    ),
+    Question("understanding", _lazy("Officers understand the role of the CLA."), ("cla", "force")),
+    Question(
+        "can_value",
+        _lazy("Community Alert Networks give timely and useful alerts."),
+        ("cla", "force"),
+    ),
+    Question(
+        "improve",
+        _lazy("What would most improve how CLAs and the Force work together?"),
+        ("cla", "force"),
+        False,
+    ),
+)
+
+
+def questions_for(kind: str) -> list[Question]:
+    return [q for q in QUESTIONS if kind in q.audience]
+
+
+def respondent_kind(user: User) -> str:
+    if user.role == Role.CLA:
+        return AssessmentResponse.RespondentKind.CLA
+    if user.role == Role.FORCE:
+        return AssessmentResponse.RespondentKind.FORCE
+    raise DomainError(_("Only CLAs and Force officers answer the joint assessment."))
+
+
+def assessment_answer(
+    *, user: User, assessment_id: int, answers: dict[str, Any]
+) -> AssessmentResponse:
+    """Save (or replace) the user's answers while the assessment is open."""
+    kind = respondent_kind(user)
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    for question in questions_for(kind):
+        value = answers.get(question.code)
+        if question.scored:
+            try:
+                score = int(value)
+            except (TypeError, ValueError):
+                errors[question.code] = [_("Give a score from 1 to 5.")]
+                continue
+            if score not in SCORE_CHOICES:
+                errors[question.code] = [_("Give a score from 1 to 5.")]
+                continue
+            clean[question.code] = score
+        else:
+            text = str(value or "").strip()
+            if len(text) > 2000:
+                errors[question.code] = [_("Keep the answer under 2,000 characters.")]
+                continue
+            clean[question.code] = text
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment_id)
+        if assessment.status != Assessment.Status.OPEN:
+            raise InvalidTransition(_("This assessment is closed."))
+        deployment = (
+            open_deployment_for(user) if kind == AssessmentResponse.RespondentKind.CLA else None
+        )
+        response, _created = AssessmentResponse.objects.update_or_create(
+            assessment=assessment,
+            respondent=user,
+            defaults={
+                "respondent_kind": kind,
+                "answers": clean,
+                "location": deployment.location if deployment else None,
+            },
+        )
+    return response
+
+
+def assessment_results(assessment: Assessment) -> dict[str, Any]:
+    """Per question: count, mean and median score for CLAs and for officers, and the gap."""
+    responses = list(assessment.responses.values_list("respondent_kind", "answers"))
+    results = []
+    for question in QUESTIONS:
+        row: dict[str, Any] = {
+            "code": question.code,
+            "text": str(question.text),
+            "scored": question.scored,
+        }
+        for kind in ("cla", "force"):
+            values = [
+                a.get(question.code) for k, a in responses if k == kind and question.code in a
+            ]
+            if question.scored:
+                scores = [v for v in values if isinstance(v, int)]
+                row[kind] = {
+                    "count": len(scores),
+                    "mean": round(sum(scores) / len(scores), 2) if scores else None,
+                    "median": percentile(scores, 0.5),
+                }
+            else:
+                row[kind] = {"answers": [v for v in values if v]}
+        if question.scored and row["cla"]["mean"] is not None and row["force"]["mean"] is not None:
+            row["gap"] = round(row["cla"]["mean"] - row["force"]["mean"], 2)
+        results.append(row)
+    counts = {kind: sum(1 for k, _a in responses if k == kind) for kind in ("cla", "force")}
+    return {"respondents": counts, "questions": results}
+
+
+def assessment_close_and_compile(*, assessment_id: int) -> Report:
+    """Close the assessment and compile its analytical report (a re-run replaces it)."""
+    from reporting.services import render_pdf
+
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment_id)
+        assessment.status = Assessment.Status.CLOSED
+        with translation.override(settings.REPORT_LANGUAGE):
+            results = assessment_results(assessment)
+            title = str(assessment)
+            html = render_to_string(
+                "reporting/assessment_report.html",
+                {
+                    "assessment": assessment,
+                    "results": results,
+                    "title": title,
+                    "mission_name": settings.MISSION_NAME,
+                },
+            )
+        report = assessment.report or Report(
+            kind=Report.Kind.ANNUAL,
+            origin=Report.Origin.COMPILED,
+            scope=Report.Scope.MISSION,
+            period_start=assessment.opens_on,
+            period_end=assessment.closes_on,
+        )
+        report.title = title
+        report.status = Report.Status.PUBLISHED
+        report.figures = results
+        report.html = html
+        report.generated_at = timezone.now()
+        if report.pdf:
+            report.pdf.delete(save=False)
+        from django.core.files.base import ContentFile
+
+        report.pdf.save(
+            f"assessment-{assessment.year}.pdf", ContentFile(render_pdf(html)), save=False
+        )
+        report.save()
+        assessment.report = report
+        assessment.save(update_fields=["status", "report"])
+    return report
