@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from reporting.models import DistributionList, Report
+from reporting.models import Assessment, AssessmentResponse, DistributionList, Report
 
 
 @admin.register(Report)
@@ -124,3 +125,31 @@ class DistributionListAdmin(admin.ModelAdmin):
     @admin.display(description=_("addresses"))
     def address_count(self, obj: DistributionList) -> int:
         return len(obj.addresses)
+
+
+class AssessmentResponseInline(admin.TabularInline):
+    model = AssessmentResponse
+    extra = 0
+    fields = ("respondent", "respondent_kind", "location", "submitted_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Assessment | None = None) -> bool:
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ("year", "opens_on", "closes_on", "status", "report")
+    list_filter = ("status",)
+    readonly_fields = ("report",)
+    inlines = [AssessmentResponseInline]
+
+
+@admin.register(AssessmentResponse)
+class AssessmentResponseAdmin(admin.ModelAdmin):
+    list_display = ("assessment", "respondent", "respondent_kind", "location", "submitted_at")
+    list_filter = ("assessment", "respondent_kind")
+    search_fields = ("respondent__username", "respondent__last_name")
+    raw_id_fields = ("respondent", "location")
+    readonly_fields = ("submitted_at",)

@@ -1,0 +1,541 @@
+"""Forms of the alert pages: the CLA's alert form, the list filters and the triage actions.
+
+Forms only type and bound the input; the rules of the domain (dates, mission area, victim
+counts, network of the location) are checked by alerts.services, whose field errors the
+views put back on these forms' fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from alerts.models import (
+    Alert,
+    Certainty,
+    Severity,
+    ThreatCategory,
+    Triangulation,
+    TriangulationQueue,
+    Urgency,
+)
+from alerts.selectors import category_list
+from alerts.services import MAX_VICTIMS, AlertInput
+from clas.models import CommunityAlertNetwork, Location, Sector, User
+from clas.selectors import location_list, network_list, open_deployment_for, sector_list
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+VICTIM_FIELDS = (
+    "victims_killed",
+    "victims_injured",
+    "victims_abducted",
+    "victims_sexual_violence",
+    "victims_displaced",
+)
+
+# CAP 1.2 definitions, short enough to read on a phone.
+URGENCY_CHOICES = [
+    (Urgency.IMMEDIATE, _("Immediate: act now")),
+    (Urgency.EXPECTED, _("Expected: act within the next hour")),
+    (Urgency.FUTURE, _("Future: act in the near future")),
+    (Urgency.PAST, _("Past: no action needed any more")),
+    (Urgency.UNKNOWN, _("Unknown")),
+]
+SEVERITY_CHOICES = [
+    (Severity.EXTREME, _("Extreme: extraordinary threat to life")),
+    (Severity.SEVERE, _("Severe: significant threat to life or property")),
+    (Severity.MODERATE, _("Moderate: possible threat to life or property")),
+    (Severity.MINOR, _("Minor: little or no known threat")),
+    (Severity.UNKNOWN, _("Unknown")),
+]
+CERTAINTY_CHOICES = [
+    (Certainty.OBSERVED, _("Observed: seen or confirmed")),
+    (Certainty.LIKELY, _("Likely: more likely than not")),
+    (Certainty.POSSIBLE, _("Possible: could happen, not likely")),
+    (Certainty.UNLIKELY, _("Unlikely: not expected")),
+    (Certainty.UNKNOWN, _("Unknown")),
+]
+DESCRIPTION_LANGUAGES = [
+    ("", _("Not said")),
+    ("fr", _("French")),
+    ("sg", _("Sango")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("other", _("Other")),
+]
+
+# Far outside this range is a typing error (and beyond it date arithmetic overflows).
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+
+
+def validate_plausible_year(value: dt.date) -> None:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise forms.ValidationError(_("Check the year of this date."), code="implausible_year")
+
+
+client_key_validator = RegexValidator(
+    r"^[A-Za-z0-9-]{1,64}$", _("The form is damaged: reload the page and enter the alert again.")
+)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A browser date and time picker; the value is read in the mission's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
+
+
+class CoordinateField(forms.DecimalField):
+    """A latitude or longitude, rounded to the five decimals the database keeps (about 1 m)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=8, decimal_places=5, required=False, **kwargs)
+        self.widget.attrs.update({"step": "any", "inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        number = super().to_python(value)
+        if number is None:
+            return None
+        try:
+            return number.quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class CountField(forms.IntegerField):
+    """A number of people; empty means none. Bounds are checked by the service."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, initial=0, **kwargs)
+        self.widget.attrs.update({"min": 0, "max": MAX_VICTIMS, "inputmode": "numeric"})
+
+    def clean(self, value: Any) -> int:
+        number = super().clean(value)
+        return 0 if number is None else number
+
+
+class NetworkChoiceField(forms.ModelChoiceField):
+    def __init__(self, *, show_location: bool, **kwargs: Any) -> None:
+        self.show_location = show_location
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: CommunityAlertNetwork) -> str:
+        return f"{obj.location.name} · {obj.name}" if self.show_location else obj.name
+
+
+class AlertForm(forms.Form):
+    """The alert a CLA logs. Field names match AlertInput and the service's error keys."""
+
+    client_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput, validators=[client_key_validator]
+    )
+    category = forms.ModelChoiceField(
+        label=_("Threat category"),
+        queryset=ThreatCategory.objects.none(),
+        empty_label=_("Choose a threat category"),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Who, what, where, how many. In the language it was reported in."),
+    )
+    description_language = forms.ChoiceField(
+        label=_("Language of the description"), choices=DESCRIPTION_LANGUAGES, required=False
+    )
+    location = forms.ModelChoiceField(
+        label=_("Location"),
+        queryset=Location.objects.none(),
+        empty_label=_("Choose a location"),
+        error_messages={"invalid_choice": _("Choose a location you work at.")},
+    )
+    place = forms.CharField(label=_("Place or village"), max_length=150, required=False)
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened"),
+        widget=DateTimeLocalInput,
+        validators=[validate_plausible_year],
+        help_text=_("Mission time. Your best estimate if you do not know exactly."),
+    )
+    reported_at = forms.DateTimeField(
+        label=_("When it was reported to you"),
+        widget=DateTimeLocalInput,
+        validators=[validate_plausible_year],
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=URGENCY_CHOICES,
+        initial=Urgency.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=SEVERITY_CHOICES,
+        initial=Severity.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    certainty = forms.ChoiceField(
+        label=_("Certainty"),
+        choices=CERTAINTY_CHOICES,
+        initial=Certainty.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    perpetrator = forms.CharField(
+        label=_("Perpetrator"),
+        max_length=150,
+        required=False,
+        help_text=_("Armed group, unit or community, if known."),
+    )
+    victims_killed = CountField(label=_("Killed"))
+    victims_injured = CountField(label=_("Injured"))
+    victims_abducted = CountField(label=_("Abducted"))
+    victims_sexual_violence = CountField(label=_("Survivors of sexual violence"))
+    victims_displaced = CountField(label=_("Displaced"))
+    source_type = forms.ChoiceField(
+        label=_("Who reported it"),
+        choices=Alert.SourceType.choices,
+        initial=Alert.SourceType.CAN_MEMBER,
+    )
+    source_can = NetworkChoiceField(
+        show_location=False,
+        label=_("Community Alert Network"),
+        queryset=CommunityAlertNetwork.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        error_messages={
+            "invalid_choice": _("Choose an alert network of the alert's location."),
+        },
+    )
+    source_name = forms.CharField(
+        label=_("Name of the person who reported it"),
+        max_length=150,
+        required=False,
+        help_text=_("Confidential: never shown to the Force."),
+    )
+    source_contact = forms.CharField(
+        label=_("Their phone or contact"), max_length=100, required=False
+    )
+    latitude = CoordinateField(label=_("Latitude"), help_text=_("Decimal degrees, e.g. 5.76543."))
+    longitude = CoordinateField(
+        label=_("Longitude"), help_text=_("Decimal degrees, e.g. 20.67890.")
+    )
+    translation = forms.CharField(
+        label=_("Translation"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("In French or English, if the description is in another language."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        location_qs = location_list(user=user).filter(is_active=True)
+        locations = list(location_qs)
+        self.locations = locations
+        self.fields["location"].queryset = location_qs
+        self.fields["category"].queryset = category_list()
+        networks = network_list(user=user).exclude(status=CommunityAlertNetwork.Status.DISSOLVED)
+        if len(locations) == 1:
+            # A CLA works at one location: no need to choose it.
+            self.fields["location"].widget = forms.HiddenInput()
+            networks = networks.filter(location=locations[0])
+        else:
+            self.fields["source_can"].show_location = True
+        self.fields["source_can"].queryset = networks
+        if not self.is_bound:
+            self.initial.setdefault("client_key", uuid.uuid4().hex)
+            self.initial.setdefault(
+                "reported_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+            self.initial.setdefault("location", _default_location(user, locations))
+            language = (get_language() or "").split("-")[0]
+            if language in dict(DESCRIPTION_LANGUAGES):
+                self.initial.setdefault("description_language", language)
+
+    @property
+    def fixed_location(self) -> Location | None:
+        """The only location the user may log for, shown as text instead of a choice."""
+        return self.locations[0] if len(self.locations) == 1 else None
+
+    def to_input(self) -> AlertInput:
+        data = self.cleaned_data
+        can = data.get("source_can")
+        return AlertInput(
+            location_id=data["location"].pk,
+            category_id=data["category"].pk,
+            source_type=data["source_type"],
+            description=data["description"],
+            occurred_at=data["occurred_at"],
+            reported_at=data["reported_at"],
+            urgency=data["urgency"],
+            severity=data["severity"],
+            certainty=data["certainty"],
+            source_can_id=can.pk if can is not None else None,
+            source_name=data["source_name"],
+            source_contact=data["source_contact"],
+            place=data["place"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            perpetrator=data["perpetrator"],
+            description_language=data["description_language"],
+            translation=data["translation"],
+            **{name: data[name] for name in VICTIM_FIELDS},
+        )
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put the service's errors on the fields they name (the rest on the whole form)."""
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+def _default_location(user: User, locations: list[Location]) -> int | None:
+    if len(locations) == 1:
+        return locations[0].pk
+    deployment = open_deployment_for(user)
+    return deployment.location_id if deployment is not None else None
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AlertFilterForm(forms.Form):
+    """Filters of the alert list. Choices come from the user's scope; an invalid value is
+    reported on its field and ignored, the others still apply."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *Alert.Status.choices], required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Threat category"),
+        queryset=ThreatCategory.objects.none(),
+        required=False,
+        empty_label=_("Any"),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.none(), required=False, empty_label=_("Any")
+    )
+    location = forms.ModelChoiceField(
+        label=_("Location"), queryset=Location.objects.none(), required=False, empty_label=_("Any")
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=[("", _("Any")), *Urgency.choices], required=False
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=[("", _("Any")), *Severity.choices], required=False
+    )
+    reported_from = forms.DateField(
+        label=_("Reported from"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_plausible_year],
+    )
+    reported_to = forms.DateField(
+        label=_("Reported to"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_plausible_year],
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ThreatCategory.objects.all()
+        self.fields["sector"].queryset = sector_list(user=user)
+        self.fields["location"].queryset = location_list(user=user)
+
+    def filter(self, qs: QuerySet[Alert]) -> QuerySet[Alert]:
+        """Apply the filters that are valid; call after is_valid()."""
+        data = getattr(self, "cleaned_data", {})
+        for name, lookup in (
+            ("status", "status"),
+            ("category", "category"),
+            ("sector", "location__sector"),
+            ("location", "location"),
+            ("urgency", "urgency"),
+            ("severity", "severity"),
+        ):
+            value = data.get(name)
+            if value:
+                qs = qs.filter(**{lookup: value})
+        if data.get("reported_from"):
+            qs = qs.filter(reported_at__gte=_start_of(data["reported_from"]))
+        if data.get("reported_to"):
+            qs = qs.filter(reported_at__lt=_start_of(data["reported_to"] + dt.timedelta(days=1)))
+        return qs
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day`, mission time."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class QueueFilterForm(forms.Form):
+    queue = forms.ModelChoiceField(
+        label=_("Queue"),
+        queryset=TriangulationQueue.objects.none(),
+        required=False,
+        empty_label=_("All my queues"),
+    )
+
+    def __init__(self, *args: Any, queues: QuerySet[TriangulationQueue], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = queues
+
+
+# --- triage actions -----------------------------------------------------------------------
+
+OPEN_STATUSES = (
+    Alert.Status.QUEUED,
+    Alert.Status.ACKNOWLEDGED,
+    Alert.Status.TRIANGULATING,
+    Alert.Status.VERIFIED,
+    Alert.Status.RESPONDED,
+)
+
+
+class ActionForm(forms.Form):
+    """Base of the triage forms: every action carries the version of the alert it was shown
+    with, so an action on a page that is out of date is refused instead of overwriting."""
+
+    # The statuses the action applies to: the page only offers the action there.
+    statuses: tuple[str, ...] = ()
+    title = _("Action")
+    submit_label = _("Save")
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, alert: Alert, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.prefix_name())
+        kwargs.setdefault("initial", {"version": alert.version})
+        super().__init__(*args, **kwargs)
+        self.alert = alert
+
+    @classmethod
+    def prefix_name(cls) -> str:
+        return cls.__name__.removesuffix("Form").lower()
+
+    @classmethod
+    def applies_to(cls, alert: Alert) -> bool:
+        return alert.status in cls.statuses
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+def _note_field(*, required: bool = False, label: Any = None) -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Note"),
+        max_length=2000,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AcknowledgeForm(ActionForm):
+    statuses = (Alert.Status.QUEUED,)
+    title = _("Acknowledge")
+    submit_label = _("Acknowledge")
+    note = _note_field()
+
+
+class AssignForm(ActionForm):
+    statuses = OPEN_STATUSES
+    title = _("Assign")
+    submit_label = _("Assign")
+    officer = forms.ModelChoiceField(
+        label=_("Officer"),
+        queryset=User.objects.none(),
+        error_messages={"invalid_choice": _("Choose an officer of this alert's queue.")},
+    )
+
+    def __init__(self, *args: Any, alert: Alert, **kwargs: Any) -> None:
+        super().__init__(*args, alert=alert, **kwargs)
+        officers = alert.queue.officers.filter(is_active=True) if alert.queue_id else None
+        self.fields["officer"].queryset = (
+            officers.order_by("last_name", "first_name")
+            if officers is not None
+            else User.objects.none()
+        )
+        self.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    @classmethod
+    def applies_to(cls, alert: Alert) -> bool:
+        return alert.queue_id is not None and super().applies_to(alert)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {
+            "officer_id": self.cleaned_data["officer"].pk,
+            "version": self.cleaned_data["version"],
+        }
+
+
+class TriangulateForm(ActionForm):
+    statuses = (Alert.Status.ACKNOWLEDGED, Alert.Status.TRIANGULATING)
+    title = _("Request triangulation")
+    submit_label = _("Request triangulation")
+    method = forms.ChoiceField(label=_("How"), choices=Triangulation.Method.choices)
+    note = _note_field()
+
+
+class OutcomeForm(ActionForm):
+    statuses = (Alert.Status.ACKNOWLEDGED, Alert.Status.TRIANGULATING)
+    title = _("Record the outcome")
+    submit_label = _("Record the outcome")
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Alert.Outcome.choices, widget=forms.RadioSelect
+    )
+    note = _note_field()
+
+
+class ResponseForm(ActionForm):
+    statuses = (Alert.Status.VERIFIED,)
+    title = _("Record the response")
+    submit_label = _("Record the response")
+    response = forms.ChoiceField(
+        label=_("Response"), choices=Alert.Response.choices, widget=forms.RadioSelect
+    )
+    note = _note_field(label=_("What was done"))
+
+
+class CloseForm(ActionForm):
+    statuses = (Alert.Status.VERIFIED, Alert.Status.RESPONDED)
+    title = _("Close")
+    submit_label = _("Close the alert")
+    note = _note_field()
+
+
+class ReopenForm(ActionForm):
+    statuses = (Alert.Status.CLOSED,)
+    title = _("Reopen")
+    submit_label = _("Reopen the alert")
+    note = _note_field(required=True, label=_("Why it is reopened"))
+
+
+# The action names of the URL, in the order the page shows them.
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "acknowledge": AcknowledgeForm,
+    "triangulate": TriangulateForm,
+    "outcome": OutcomeForm,
+    "response": ResponseForm,
+    "close": CloseForm,
+    "reopen": ReopenForm,
+    "assign": AssignForm,
+}

@@ -1,0 +1,95 @@
+"""Display helpers of the alert pages: durations, status badges, who did what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alerts.models import Alert, AlertEvent, Triangulation
+from alerts.timing import waiting_time
+from clas.models import User
+
+register = template.Library()
+
+_STATUS_BADGES = {
+    Alert.Status.NEW: "badge-muted",
+    Alert.Status.QUEUED: "badge-warn",
+    Alert.Status.ACKNOWLEDGED: "",
+    Alert.Status.TRIANGULATING: "",
+    Alert.Status.VERIFIED: "badge-ok",
+    Alert.Status.RESPONDED: "badge-ok",
+    Alert.Status.CLOSED: "badge-muted",
+}
+
+
+@register.filter
+def duration(value: dt.timedelta | None) -> str:
+    """A short, readable duration: "45 s", "12 min", "2 h 05 min", "3 d 4 h"."""
+    if value is None:
+        return "\u2013"  # en dash
+    seconds = max(int(value.total_seconds()), 0)
+    if seconds < 60:
+        return _("%(seconds)s s") % {"seconds": seconds}
+    minutes = seconds // 60
+    if minutes < 60:
+        return _("%(minutes)s min") % {"minutes": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return _("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    days, hours = divmod(hours, 24)
+    return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+
+
+@register.filter
+def waiting(alert: Alert, now: dt.datetime | None = None) -> str:
+    return duration(waiting_time(alert, now))
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    """The badge class of an alert status."""
+    return _STATUS_BADGES.get(status, "")
+
+
+@register.filter
+def person(user: User | None) -> str:
+    """A user's name on the timeline; events without an actor are the system's."""
+    if user is None:
+        return _("System")
+    return user.get_full_name() or user.username
+
+
+@register.filter
+def overdue(alert: Alert, now: dt.datetime | None = None) -> bool:
+    """Still not acknowledged after the time limit of its queue."""
+    if alert.status != Alert.Status.QUEUED or alert.queue is None:
+        return False
+    start = alert.routed_at or alert.created_at
+    limit = dt.timedelta(minutes=alert.queue.ack_limit_minutes)
+    return (now or timezone.now()) - start > limit
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """The label of a status code stored on a timeline event."""
+    try:
+        return str(Alert.Status(status).label)
+    except ValueError:
+        return status
+
+
+@register.filter
+def event_detail(event: AlertEvent) -> str:
+    """What an event's data says in words: the queue, the officer, the method or outcome."""
+    data = event.data if isinstance(event.data, dict) else {}
+    for key, choices in (
+        ("method", Triangulation.Method),
+        ("outcome", Alert.Outcome),
+        ("response", Alert.Response),
+    ):
+        if data.get(key) in choices.values:
+            return str(choices(data[key]).label)
+    return str(data.get("queue_name") or data.get("officer") or "")
