@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from reporting.models import DistributionList, Report
+from reporting.models import Assessment, AssessmentResponse, DistributionList, Report
 from tests import factories as f
 from tests.conftest import Mission
 
@@ -35,6 +37,15 @@ def report(mission: Mission) -> Report:
     report.alerts.add(alert)
     DistributionList.objects.create(
         name="Sector A", emails="ops@mission.test\nforce@mission.test", sector=mission.sector_a
+    )
+    assessment = Assessment.objects.create(
+        year=2026, opens_on=dt.date(2026, 10, 1), closes_on=dt.date(2026, 11, 30)
+    )
+    AssessmentResponse.objects.create(
+        assessment=assessment,
+        respondent=mission.cla,
+        respondent_kind="cla",
+        answers={"feedback": 4},
     )
     return report
 
