@@ -529,6 +529,13 @@ class ReopenForm(ActionForm):
     note = _note_field(required=True, label=_("Why it is reopened"))
 
 
+class NoteForm(ActionForm):
+    statuses = (*OPEN_STATUSES, Alert.Status.CLOSED)
+    title = _("Add a note")
+    submit_label = _("Add the note")
+    note = _note_field(required=True)
+
+
 # The action names of the URL, in the order the page shows them.
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "acknowledge": AcknowledgeForm,
@@ -538,4 +545,5 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "close": CloseForm,
     "reopen": ReopenForm,
     "assign": AssignForm,
+    "note": NoteForm,
 }

@@ -127,7 +127,7 @@ def alert_validate(*, user: User, data: AlertInput, now: dt.datetime | None = No
         add("reported_at", _("The time it was reported cannot be in the future."))
     if data.occurred_at > now + CLOCK_SKEW:
         add("occurred_at", _("The time it happened cannot be in the future."))
-    elif data.occurred_at < data.reported_at - MAX_REPORTING_DELAY:
+    elif data.reported_at - data.occurred_at > MAX_REPORTING_DELAY:
         add(
             "occurred_at", _("It happened more than a year before it was reported: check the date.")
         )
@@ -184,7 +184,7 @@ def alert_create(
     client_key = (client_key or "").strip() or None
     fingerprint = data.fingerprint()
     if client_key:
-        existing = _alert_for_client_key(client_key, fingerprint)
+        existing = _alert_for_client_key(client_key, fingerprint, user)
         if existing is not None:
             return existing, False
     alert_validate(user=user, data=data)
@@ -196,16 +196,17 @@ def alert_create(
     except IntegrityError:
         # Another request with the same client key committed first.
         if client_key:
-            existing = _alert_for_client_key(client_key, fingerprint)
+            existing = _alert_for_client_key(client_key, fingerprint, user)
             if existing is not None:
                 return existing, False
         raise
     return alert, True
 
 
-def _alert_for_client_key(client_key: str, fingerprint: str) -> Alert | None:
+def _alert_for_client_key(client_key: str, fingerprint: str, user: User) -> Alert | None:
     alert = Alert.objects.filter(client_key=client_key).first()
-    if alert is not None and alert.payload_hash != fingerprint:
+    # Another user's key is refused too: a replay must never hand out someone else's alert.
+    if alert is not None and (alert.payload_hash != fingerprint or alert.logged_by_id != user.pk):
         raise IdempotencyConflict(
             _(
                 "This form was already submitted with different content. Open a new form to log another alert."
@@ -456,7 +457,8 @@ def alert_notify_flash(*, alert_id: int) -> bool:
 
     with transaction.atomic():
         alert = (
-            Alert.objects.select_for_update()
+            # Only the alert row: PostgreSQL cannot lock the nullable side of the queue join.
+            Alert.objects.select_for_update(of=("self",))
             .select_related("location", "category", "queue")
             .get(pk=alert_id)
         )
@@ -687,6 +689,17 @@ def alert_reopen(*, alert_id: int, user: User, note: str = "", version: int | No
         fields={"closed_at": None},
         note=note,
     )
+
+
+@transaction.atomic
+def alert_add_note(*, alert_id: int, user: User, note: str, version: int | None = None) -> Alert:
+    """A note on the timeline (what a patrol saw, who was called). Changes no state."""
+    if not note.strip():
+        raise DomainError(_("Write the note."), field="note")
+    alert = _lock_for_action(
+        alert_id=alert_id, user=user, allowed=(*OPEN_STATES, Alert.Status.CLOSED), version=version
+    )
+    return _transition(alert, user=user, kind=AlertEvent.Kind.NOTE, to_status=None, note=note)
 
 
 # --- escalation ---------------------------------------------------------------------------

@@ -52,6 +52,7 @@ ACTION_SERVICES: dict[str, Callable[..., Alert]] = {
     "response": services.alert_record_response,
     "close": services.alert_close,
     "reopen": services.alert_reopen,
+    "note": services.alert_add_note,
 }
 
 
@@ -65,6 +66,7 @@ def _action_done_message(action: str, alert: Alert) -> str:
         "response": _("Response to %(reference)s recorded."),
         "close": _("%(reference)s closed."),
         "reopen": _("%(reference)s reopened."),
+        "note": _("Note added to %(reference)s."),
     }[action] % values
 
 

@@ -1217,3 +1217,38 @@ def test_hq_sees_every_queue(mission: Mission) -> None:
 
     assert {r.pk for r in response.context["rows"]} == {a.pk, b.pk}
     assert parse(response.content).find_all("select", name="queue")
+
+
+def test_an_officer_adds_a_note_to_the_timeline(client, mission) -> None:
+    from alerts.models import AlertEvent
+    from tests import factories as fac
+
+    alert = fac.AlertFactory(location=mission.base_a, queue=mission.queue_a, status="acknowledged")
+    client.force_login(mission.force)
+
+    response = client.post(
+        f"/alerts/{alert.pk}/note/",
+        {"note-version": alert.version, "note-note": "Patrol saw smoke"},
+    )
+
+    assert response.status_code == 302
+    event = AlertEvent.objects.get(alert=alert, kind=AlertEvent.Kind.NOTE)
+    assert event.note == "Patrol saw smoke" and event.actor == mission.force
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged"
+
+
+def test_an_empty_note_is_refused_on_its_field(client, mission) -> None:
+    from alerts.models import AlertEvent
+    from tests import factories as fac
+
+    alert = fac.AlertFactory(location=mission.base_a, queue=mission.queue_a, status="acknowledged")
+    client.force_login(mission.force)
+
+    response = client.post(
+        f"/alerts/{alert.pk}/note/", {"note-version": alert.version, "note-note": " "}
+    )
+
+    assert response.status_code == 200
+    assert response.context["actions"]
+    assert not AlertEvent.objects.filter(alert=alert, kind=AlertEvent.Kind.NOTE).exists()
