@@ -1,3 +1,15 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from clas import api
+
+router = SimpleRouter()
+router.register("sectors", api.SectorViewSet, basename="sector")
+router.register("locations", api.LocationViewSet, basename="location")
+router.register("clas", api.CLAViewSet, basename="cla")
+router.register("deployments", api.DeploymentViewSet, basename="deployment")
+router.register("networks", api.NetworkViewSet, basename="network")
+router.register("trainings", api.TrainingViewSet, basename="training")
+
+urlpatterns = router.urls

@@ -1,4 +1,21 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from clas import views
+
 app_name = "clas"
-urlpatterns: list = []
+urlpatterns = [
+    path("sectors/", views.sector_list, name="sector_list"),
+    path("sectors/<int:pk>/", views.sector_detail, name="sector_detail"),
+    path("locations/", views.location_list, name="location_list"),
+    path("locations/<int:pk>/", views.location_detail, name="location_detail"),
+    path("clas/", views.cla_list, name="cla_list"),
+    path("clas/<int:pk>/", views.cla_detail, name="cla_detail"),
+    path("deployments/", views.deployment_list, name="deployment_list"),
+    path("deployments/<int:pk>/", views.deployment_detail, name="deployment_detail"),
+    path("networks/", views.network_list, name="network_list"),
+    path("networks/<int:pk>/", views.network_detail, name="network_detail"),
+    path("trainings/", views.training_list, name="training_list"),
+    path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
+]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "clas",
     "alerts",
@@ -178,6 +179,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up fast when the broker is down: the alert is saved with its outbox
+# record and the sweep routes it later, so the CLA's request must not wait on retries.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.1,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -204,6 +213,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page loads Swagger UI from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Several models have a "kind" or "status": name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "LocationKindEnum": "clas.models.Location.Kind",
@@ -211,6 +224,12 @@ SPECTACULAR_SETTINGS = {
         "NetworkStatusEnum": "clas.models.CommunityAlertNetwork.Status",
         "PlanStatusEnum": "protection_plans.models.ProtectionPlan.Status",
         "MeasureStatusEnum": "protection_plans.models.Measure.Status",
+        "ReportKindEnum": "reporting.models.Report.Kind",
+        "WrittenReportKindEnum": "reporting.api.WRITTEN_KIND_CHOICES",
+        "ReportStatusEnum": "reporting.models.Report.Status",
+        "AlertStatusEnum": "alerts.models.Alert.Status",
+        "AlertEventKindEnum": "alerts.models.AlertEvent.Kind",
+        "AlertLinkKindEnum": "alerts.models.AlertLink.Kind",
     },
 }
 
