@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zoneinfo
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -62,11 +63,51 @@ def env_url(name: str, schemes: tuple[str, ...], *, required: bool = False) -> s
     if not value:
         return ""
     parsed = urlparse(value)
+    # The value may carry a password: never echo it back into a log.
+    shown = _without_password(value)
     if parsed.scheme not in schemes:
         raise ImproperlyConfigured(
             f"The environment variable {name} must be a URL starting with "
-            f"{' or '.join(s + '://' for s in schemes)}, got {value!r}."
+            f"{' or '.join(s + '://' for s in schemes)}, got {shown!r}."
         )
     if parsed.scheme != "sqlite" and not parsed.hostname and not parsed.path:
-        raise ImproperlyConfigured(f"The environment variable {name} has no host: {value!r}.")
+        raise ImproperlyConfigured(f"The environment variable {name} has no host: {shown!r}.")
+    try:
+        parsed.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} has an invalid port: {shown!r}."
+        ) from None
     return value
+
+
+def env_timezone(name: str, default: str) -> str:
+    """An IANA time zone name such as Africa/Bangui."""
+    value = env_str(name, default)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a time zone name such as "
+            f"Africa/Bangui, got {value!r}."
+        ) from None
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of choices, compared without regard to case."""
+    value = env_str(name, default)
+    for choice in choices:
+        if value.strip().lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(
+        f"The environment variable {name} must be one of {', '.join(choices)}, got {value!r}."
+    )
+
+
+def _without_password(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)
+    return parsed._replace(netloc=netloc).geturl()

@@ -13,3 +13,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# Nothing is collected before the tests: WhiteNoise finds static files at request time.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
