@@ -220,12 +220,12 @@ def test_date_range_is_inclusive_in_mission_days(mission: Mission) -> None:
     ("status", "offered"),
     [
         (Alert.Status.NEW, set()),
-        (Alert.Status.QUEUED, {"acknowledge", "assign"}),
-        (Alert.Status.ACKNOWLEDGED, {"triangulate", "outcome", "assign"}),
-        (Alert.Status.TRIANGULATING, {"triangulate", "outcome", "assign"}),
-        (Alert.Status.VERIFIED, {"response", "close", "assign"}),
-        (Alert.Status.RESPONDED, {"close", "assign"}),
-        (Alert.Status.CLOSED, {"reopen"}),
+        (Alert.Status.QUEUED, {"acknowledge", "assign", "note"}),
+        (Alert.Status.ACKNOWLEDGED, {"triangulate", "outcome", "assign", "note"}),
+        (Alert.Status.TRIANGULATING, {"triangulate", "outcome", "assign", "note"}),
+        (Alert.Status.VERIFIED, {"response", "close", "assign", "note"}),
+        (Alert.Status.RESPONDED, {"close", "assign", "note"}),
+        (Alert.Status.CLOSED, {"reopen", "note"}),
     ],
 )
 def test_actions_are_offered_only_in_the_states_that_allow_them(
