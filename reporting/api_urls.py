@@ -1,3 +1,10 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from reporting import api
+
+router = SimpleRouter()
+router.register("reports", api.ReportViewSet, basename="report")
+
+urlpatterns = router.urls

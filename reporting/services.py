@@ -14,17 +14,27 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alerts.models import Alert
-from clas.models import CommunityAlertNetwork, Sector
-from core.exceptions import DomainError
+from clas.models import CommunityAlertNetwork, Deployment, Role, Sector, User
+from core.exceptions import DomainError, InvalidTransition
 from protection_plans.models import ProtectionPlan
 from reporting.figures import alert_figures, networks_summary, period_alerts, plan_reviews_due
 from reporting.models import DistributionList, Report
+from reporting.selectors import (
+    EDITABLE_STATUSES,
+    mission_today,
+    report_due_at,
+    report_list,
+    report_may_review,
+    report_period_alerts,
+)
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 PDF_CSS = Path(__file__).resolve().parent / "static" / "reporting" / "report-pdf.css"
@@ -300,3 +310,309 @@ def report_distribute(*, report_id: int, force: bool = False) -> int:
         report.distributed_at = timezone.now()
         report.save(update_fields=["distributed_at"])
     return len(recipients)
+
+
+# --- reports written by CLAs --------------------------------------------------------------
+#
+# draft -> submitted (author) -> accepted | returned (coordinator of the area, or HQ);
+# returned -> submitted again once corrected. Daily and weekly reports are opened by the
+# CLA; flash reports by their alert (flash_report_open).
+
+WRITTEN_KINDS = (Report.Kind.DAILY, Report.Kind.WEEKLY)
+TEXT_FIELDS = ("title", "key_events", "can_activity", "needs", "narrative")
+
+
+class PermissionRefused(DomainError):
+    """The user's role, or their relation to the report, does not allow the action."""
+
+    status_code = 403
+    default_message = gettext_lazy("You may not do this.")
+
+
+class ReviewDecision(TextChoices):
+    ACCEPT = "accept", gettext_lazy("Accept")
+    RETURN = "return", gettext_lazy("Return to the CLA for changes")
+
+
+def _default_title(*, kind: str, location_name: str, start: dt.date, end: dt.date) -> str:
+    label = Report.Kind(kind).label
+    if start == end:
+        return f"{label} - {location_name} - {start.isoformat()}"
+    return f"{label} - {location_name} - {start.isoformat()} / {end.isoformat()}"
+
+
+def _period_end(*, kind: str, period_start: dt.date, period_end: dt.date | None) -> dt.date:
+    if kind == Report.Kind.WEEKLY:
+        if period_start.weekday() != 0:
+            raise DomainError(
+                _("A weekly analysis starts on a Monday (it covers Monday to Sunday)."),
+                field="period_start",
+            )
+        expected = period_start + dt.timedelta(days=6)
+        if period_end is not None and period_end != expected:
+            raise DomainError(
+                _("A weekly analysis ends on the Sunday after its Monday: %(date)s.")
+                % {"date": expected.isoformat()},
+                field="period_end",
+            )
+        return expected
+    if period_end is not None and period_end != period_start:
+        raise DomainError(_("A daily report covers a single day."), field="period_end")
+    return period_start
+
+
+def _validate_content(values: dict[str, str]) -> None:
+    """Choices and lengths of what the author typed (the database does not check them)."""
+    level = values.get("security_level")
+    if level and level not in Report.SecurityLevel.values:
+        raise DomainError(_("Choose a security situation from the list."), field="security_level")
+    for name in TEXT_FIELDS:
+        value = values.get(name)
+        limit = Report._meta.get_field(name).max_length
+        if value is not None and limit and len(value) > limit:
+            raise DomainError(
+                _("At most %(max)s characters (this has %(count)s).")
+                % {"max": limit, "count": len(value)},
+                field=name,
+            )
+    if "title" in values and not values["title"].strip():
+        raise DomainError(_("Give the report a title."), field="title")
+
+
+def _duplicate_error(*, kind: str, location_name: str, period_start: dt.date) -> DomainError:
+    values = {"location": location_name, "date": period_start.isoformat()}
+    if kind == Report.Kind.WEEKLY:
+        message = _(
+            "A weekly analysis of %(location)s for the week of %(date)s already exists: open it instead."
+        )
+    else:
+        message = _("A daily report of %(location)s for %(date)s already exists: open it instead.")
+    return DomainError(message % values, field="period_start")
+
+
+def report_create(
+    *,
+    user: User,
+    kind: str,
+    location_id: int | None,
+    period_start: dt.date,
+    period_end: dt.date | None = None,
+    title: str = "",
+    security_level: str = "",
+    key_events: str = "",
+    can_activity: str = "",
+    needs: str = "",
+    narrative: str = "",
+    now: dt.datetime | None = None,
+) -> Report:
+    """Open a daily or weekly report of the location the CLA is deployed to, as a draft.
+
+    The alerts reported there during the period are attached (again on each save and on
+    submission, so alerts logged later in the day are included).
+    """
+    if kind not in WRITTEN_KINDS:
+        raise DomainError(
+            _("Only daily reports and weekly analyses are written this way."), field="kind"
+        )
+    if user.role != Role.CLA:
+        raise PermissionRefused(_("Only CLAs write daily reports and weekly analyses."))
+    if location_id is None:
+        raise DomainError(
+            _("You are not deployed to a location, so you cannot write reports."),
+            field="location",
+        )
+    deployment = (
+        Deployment.objects.select_related("location")
+        .filter(cla__user=user, end_date__isnull=True, location_id=location_id)
+        .first()
+    )
+    if deployment is None:
+        raise DomainError(
+            _("You can only write reports for the location you are deployed to."),
+            field="location",
+        )
+    location = deployment.location
+    if not location.is_active:
+        raise DomainError(_("This location is no longer active."), field="location")
+    if period_start > mission_today(now):
+        raise DomainError(_("A report cannot cover a day in the future."), field="period_start")
+    period_end = _period_end(kind=kind, period_start=period_start, period_end=period_end)
+    if period_end < deployment.start_date:
+        raise DomainError(
+            _("You were not deployed to %(location)s yet on %(date)s.")
+            % {"location": location.name, "date": period_start.isoformat()},
+            field="period_start",
+        )
+    content = {
+        "title": title.strip()
+        or _default_title(
+            kind=kind, location_name=location.name, start=period_start, end=period_end
+        ),
+        "security_level": security_level,
+        "key_events": key_events,
+        "can_activity": can_activity,
+        "needs": needs,
+        "narrative": narrative,
+    }
+    _validate_content(content)
+    duplicate = _duplicate_error(kind=kind, location_name=location.name, period_start=period_start)
+    if Report.objects.filter(
+        origin=Report.Origin.WRITTEN, kind=kind, location=location, period_start=period_start
+    ).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                kind=kind,
+                origin=Report.Origin.WRITTEN,
+                scope=Report.Scope.LOCATION,
+                location=location,
+                period_start=period_start,
+                period_end=period_end,
+                status=Report.Status.DRAFT,
+                author=user,
+                due_at=report_due_at(period_end),
+                **content,
+            )
+            report.alerts.set(report_period_alerts(report))
+    except IntegrityError:
+        # Another request opened the same report between the check and the insert.
+        raise duplicate from None
+    return report
+
+
+def _lock_own_report(*, user: User, report_id: int) -> Report:
+    """Lock a written report the user authored and may still change, or refuse."""
+    report = (
+        report_list(user=user)
+        .select_for_update(of=("self",))
+        .filter(pk=report_id, origin=Report.Origin.WRITTEN)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    if report.author_id != user.pk:
+        raise PermissionRefused(_("Only the author of a report can change or submit it."))
+    if report.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(
+            _("This report is %(status)s: it can no longer be changed.")
+            % {"status": report.get_status_display().lower()}
+        )
+    return report
+
+
+def report_update(
+    *,
+    user: User,
+    report_id: int,
+    title: str | None = None,
+    security_level: str | None = None,
+    key_events: str | None = None,
+    can_activity: str | None = None,
+    needs: str | None = None,
+    narrative: str | None = None,
+) -> Report:
+    """Change the text of a draft or returned report, by its author. None leaves a field as is."""
+    changes = {
+        name: value
+        for name, value in (
+            ("title", title),
+            ("security_level", security_level),
+            ("key_events", key_events),
+            ("can_activity", can_activity),
+            ("needs", needs),
+            ("narrative", narrative),
+        )
+        if value is not None
+    }
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+    with transaction.atomic():
+        report = _lock_own_report(user=user, report_id=report_id)
+        _validate_content(changes)
+        for name, value in changes.items():
+            setattr(report, name, value)
+        report.save(update_fields=[*changes, "updated_at"])
+        report.alerts.set(report_period_alerts(report))
+    return report
+
+
+def _check_complete(report: Report) -> None:
+    if report.kind in (Report.Kind.DAILY, Report.Kind.FLASH) and not report.security_level:
+        raise DomainError(
+            _("Say how the security situation is before submitting."), field="security_level"
+        )
+    if report.kind in (Report.Kind.DAILY, Report.Kind.FLASH) and not report.key_events.strip():
+        raise DomainError(
+            _("Describe the key events before submitting (write it if nothing happened)."),
+            field="key_events",
+        )
+    if report.kind == Report.Kind.WEEKLY and not report.narrative.strip():
+        raise DomainError(_("Write the analysis of the week before submitting."), field="narrative")
+
+
+def report_submit(*, user: User, report_id: int, now: dt.datetime | None = None) -> Report:
+    """Send a draft or returned report to the coordinator, by its author, with the alerts
+    of its period attached."""
+    with transaction.atomic():
+        report = _lock_own_report(user=user, report_id=report_id)
+        _check_complete(report)
+        report.status = Report.Status.SUBMITTED
+        report.submitted_at = now or timezone.now()
+        report.save(update_fields=["status", "submitted_at", "updated_at"])
+        report.alerts.set(report_period_alerts(report))
+    return report
+
+
+def report_review(
+    *, user: User, report_id: int, decision: str, comment: str = "", now: dt.datetime | None = None
+) -> Report:
+    """Accept a submitted report, or return it to its author with a comment saying what to
+    change. By a coordinator of the field office covering the report's location, or HQ."""
+    comment = comment.strip()
+    with transaction.atomic():
+        report = (
+            report_list(user=user)
+            .select_for_update(of=("self",))
+            .filter(pk=report_id, origin=Report.Origin.WRITTEN)
+            .first()
+        )
+        if report is None:
+            raise Http404
+        if report.author_id == user.pk:
+            raise PermissionRefused(_("You cannot review your own report."))
+        if not report_may_review(user, report):
+            raise PermissionRefused(
+                _(
+                    "Only the coordinators of the field office covering %(location)s and HQ review its reports."
+                )
+                % {"location": report.location.name if report.location else "-"}
+            )
+        if report.status != Report.Status.SUBMITTED:
+            raise InvalidTransition(
+                _("This report is %(status)s: only a submitted report can be reviewed.")
+                % {"status": report.get_status_display().lower()}
+            )
+        if decision not in ReviewDecision.values:
+            raise DomainError(_("Accept the report or return it."), field="decision")
+        if decision == ReviewDecision.RETURN and not comment:
+            raise DomainError(
+                _("Say what to change: a returned report needs a comment."), field="comment"
+            )
+        limit = Report._meta.get_field("review_comment").max_length
+        if len(comment) > limit:
+            raise DomainError(
+                _("At most %(max)s characters (this has %(count)s).")
+                % {"max": limit, "count": len(comment)},
+                field="comment",
+            )
+        report.status = (
+            Report.Status.ACCEPTED if decision == ReviewDecision.ACCEPT else Report.Status.RETURNED
+        )
+        report.reviewed_by = user
+        report.reviewed_at = now or timezone.now()
+        report.review_comment = comment
+        report.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"]
+        )
+    return report
