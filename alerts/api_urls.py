@@ -1,3 +1,12 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from alerts import api
+
+router = SimpleRouter()
+router.register("alerts", api.AlertViewSet, basename="alert")
+router.register("queues", api.QueueViewSet, basename="queue")
+router.register("categories", api.ThreatCategoryViewSet, basename="category")
+
+urlpatterns = router.urls

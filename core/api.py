@@ -1,13 +1,24 @@
-"""API plumbing shared by every app: errors as field-level 4xx bodies, never a 500 for bad input."""
+"""API plumbing shared by every app: errors as field-level 4xx bodies, never a 500 for bad input.
+
+Error bodies have one of two shapes:
+
+- input at fault (400, 422): `{"<field>": ["message", ...]}`, with `non_field_errors` for
+  what belongs to no single field;
+- anything else (403, 404, 409): `{"detail": "message"}`, as Django REST framework does.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import DomainError
@@ -15,15 +26,60 @@ from core.exceptions import DomainError
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        exc = exceptions.ValidationError(detail=detail)
+        exc = exceptions.ValidationError(detail=_validation_detail(exc))
     elif isinstance(exc, DomainError):
-        return Response(exc.as_dict(), status=exc.status_code)
+        return Response(domain_error_body(exc), status=exc.status_code)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
 
 
-__all__ = ["exception_handler", "status"]
+def _validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if not hasattr(exc, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    return {
+        (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
+        for name, messages in exc.message_dict.items()
+    }
+
+
+def domain_error_body(exc: DomainError) -> dict[str, Any]:
+    """A refusal naming a field, or any refusal of input, reads like a validation error."""
+    if exc.field:
+        return {exc.field: [str(exc.message)]}
+    if exc.status_code in (status.HTTP_400_BAD_REQUEST, status.HTTP_422_UNPROCESSABLE_ENTITY):
+        return {api_settings.NON_FIELD_ERRORS_KEY: [str(exc.message)]}
+    return {"detail": str(exc.message)}
+
+
+# Schemas of the error bodies, for `extend_schema(responses=...)`.
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("Why the request was refused."))
+
+
+FIELD_ERRORS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Messages per input field; `non_field_errors` for the request as a whole.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"occurred_at": ["The time it happened cannot be in the future."]},
+}
+
+
+def field_errors(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=FIELD_ERRORS_SCHEMA, description=str(description))
+
+
+def detail_error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ErrorDetailSerializer, description=str(description))
+
+
+__all__ = [
+    "ErrorDetailSerializer",
+    "detail_error",
+    "domain_error_body",
+    "exception_handler",
+    "field_errors",
+    "status",
+]

@@ -1,0 +1,337 @@
+"""API of the early warning chain: log alerts, list and read them, act on the queues.
+
+Thin views over the services and selectors the pages use: the serializers type the input,
+the services decide, core.api turns their refusals into 4xx bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer, Serializer
+from rest_framework.views import APIView
+
+from alerts import services
+from alerts.filters import AlertFilter
+from alerts.models import Alert, AlertEvent, AlertLink, ThreatCategory, TriangulationQueue
+from alerts.selectors import alert_list, can_see_source_identity, category_list, queue_list
+from alerts.serializers import (
+    MAX_ID,
+    AlertAssignSerializer,
+    AlertCreateSerializer,
+    AlertDetailSerializer,
+    AlertListSerializer,
+    AlertNoteActionSerializer,
+    AlertOutcomeSerializer,
+    AlertReopenSerializer,
+    AlertResponseSerializer,
+    AlertTriangulateSerializer,
+    QueueSerializer,
+    ThreatCategorySerializer,
+)
+from clas.models import User
+from core.api import detail_error, field_errors
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    name="Idempotency-Key",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=str(
+        _(
+            "One key per alert the client logs (1 to 64 letters, digits or dashes): a retry "
+            "with the same key and content returns the alert already saved (200). The same as "
+            "`client_key` in the body; if both are given they must be equal."
+        )
+    ),
+)
+
+ACTION_ERRORS = {
+    400: field_errors(_("Invalid input; messages per field.")),
+    403: detail_error(_("The user's role cannot act on triangulation queues.")),
+    404: detail_error(_("No such alert in the user's scope.")),
+    409: detail_error(
+        _(
+            "Not possible in the alert's current state, or someone changed the alert since "
+            "the `version` sent."
+        )
+    ),
+}
+
+
+def with_detail(qs: QuerySet[Alert], user: User) -> QuerySet[Alert]:
+    """Alert rows carrying their timeline and the links to alerts the user may see."""
+    visible = alert_list(user=user).values("pk")
+    return qs.prefetch_related(
+        Prefetch(
+            "events", queryset=AlertEvent.objects.select_related("actor").order_by("at", "id")
+        ),
+        Prefetch(
+            "links_out",
+            queryset=AlertLink.objects.filter(to_alert__in=visible).select_related("to_alert"),
+            to_attr="visible_links_out",
+        ),
+        Prefetch(
+            "links_in",
+            queryset=AlertLink.objects.filter(from_alert__in=visible).select_related("from_alert"),
+            to_attr="visible_links_in",
+        ),
+    )
+
+
+class AlertPagination(PageNumberPagination):
+    """Pages of 50 (up to 200 with `page_size`); a page that cannot be read is a 400."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: APIView | None = None
+    ) -> list | None:
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as exc:
+            raise exceptions.ValidationError({self.page_query_param: [exc.detail]}) from None
+
+
+class CanLogAlerts(permissions.BasePermission):
+    message = _("Your role cannot log alerts.")
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if getattr(view, "action", None) != "create":
+            return True
+        user = request.user
+        return bool(user.is_superuser or user.role in services.LOGGING_ROLES)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Alerts the user may see",
+        description=str(
+            _(
+                "CLA: alerts of their location and those they logged; coordinator: their area; "
+                "Force officer: the queues of their sector; HQ and admins: all. Newest first."
+            )
+        ),
+        responses={200: AlertListSerializer, 400: field_errors(_("A filter cannot be read."))},
+    ),
+    retrieve=extend_schema(
+        summary="One alert, with its timeline, links and response times",
+        description=str(
+            _(
+                "`source_name` and `source_contact` (who reported the alert) are left out for "
+                "users who may not see them, always for Force officers."
+            )
+        ),
+        responses={200: AlertDetailSerializer, 404: detail_error(_("Not in the user's scope."))},
+    ),
+)
+class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [permissions.IsAuthenticated, CanLogAlerts]
+    filterset_class = AlertFilter
+    pagination_class = AlertPagination
+    ordering_fields = ["reported_at", "occurred_at", "created_at", "urgency_rank", "severity_rank"]
+    ordering = ["-reported_at", "-id"]
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Alert]:
+        if getattr(self, "swagger_fake_view", False):
+            return Alert.objects.none()
+        return alert_list(user=self.request.user)
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.action == "list":
+            return AlertListSerializer
+        if self.action == "create":
+            return AlertCreateSerializer
+        return AlertDetailSerializer
+
+    def get_object(self) -> Alert:
+        # No filters on a single alert: outside the user's scope is a 404, nothing else.
+        return self.scoped_alert(int(self.kwargs[self.lookup_field]))
+
+    def scoped_alert(self, alert_id: int) -> Alert:
+        if alert_id > MAX_ID:
+            raise Http404
+        user = self.request.user
+        return get_object_or_404(with_detail(alert_list(user=user), user), pk=alert_id)
+
+    def detail_response(self, alert: Alert, status: int = 200) -> Response:
+        context = {
+            **self.get_serializer_context(),
+            "show_source_identity": can_see_source_identity(self.request.user, alert),
+        }
+        return Response(AlertDetailSerializer(alert, context=context).data, status=status)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.detail_response(self.get_object())
+
+    @extend_schema(
+        summary="Log an alert",
+        description=str(
+            _(
+                "Saved at once with its outbox record and routed to a triangulation queue after "
+                "the commit. `location` defaults to the CLA's open deployment."
+            )
+        ),
+        parameters=[IDEMPOTENCY_HEADER],
+        request=AlertCreateSerializer,
+        responses={
+            201: OpenApiResponse(AlertDetailSerializer, description=str(_("Logged."))),
+            200: OpenApiResponse(
+                AlertDetailSerializer,
+                description=str(_("Already logged with this key and this content.")),
+            ),
+            400: field_errors(_("Invalid input; messages per field.")),
+            403: detail_error(_("The user's role cannot log alerts.")),
+            422: field_errors(_("The key was already used with other content (`client_key`).")),
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = AlertCreateSerializer(
+            data=request.data,
+            context={
+                **self.get_serializer_context(),
+                "idempotency_key": request.headers.get("Idempotency-Key"),
+            },
+        )
+        serializer.is_valid(raise_exception=True)
+        alert, created = services.alert_create(
+            user=request.user,
+            data=serializer.to_input(),
+            client_key=serializer.validated_data["client_key"],
+        )
+        return self.detail_response(self.scoped_alert(alert.pk), status=201 if created else 200)
+
+    def act(
+        self,
+        serializer_class: type[Serializer],
+        service: Callable[..., Alert],
+        rename: dict[str, str] | None = None,
+    ) -> Response:
+        """Check the scope (404), type the input (400), call the service (403, 409)."""
+        alert_id = int(self.kwargs[self.lookup_field])
+        if alert_id > MAX_ID or not alert_list(user=self.request.user).filter(pk=alert_id).exists():
+            raise Http404
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        values = {(rename or {}).get(k, k): v for k, v in serializer.validated_data.items()}
+        service(alert_id=alert_id, user=self.request.user, **values)
+        return self.detail_response(self.scoped_alert(alert_id))
+
+    @extend_schema(
+        summary="Acknowledge a queued alert",
+        request=AlertNoteActionSerializer,
+        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        return self.act(AlertNoteActionSerializer, services.alert_acknowledge)
+
+    @extend_schema(
+        summary="Assign the alert to an officer of its queue",
+        request=AlertAssignSerializer,
+        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        return self.act(AlertAssignSerializer, services.alert_assign, {"officer": "officer_id"})
+
+    @extend_schema(
+        summary="Request triangulation (verification through another source)",
+        request=AlertTriangulateSerializer,
+        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def triangulate(self, request: Request, pk: str) -> Response:
+        return self.act(AlertTriangulateSerializer, services.alert_request_triangulation)
+
+    @extend_schema(
+        summary="Record the outcome of the triangulation",
+        request=AlertOutcomeSerializer,
+        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="outcome", url_name="outcome")
+    def record_outcome(self, request: Request, pk: str) -> Response:
+        return self.act(AlertOutcomeSerializer, services.alert_record_outcome)
+
+    @extend_schema(
+        summary="Record the mission's response",
+        request=AlertResponseSerializer,
+        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="response", url_name="response")
+    def record_response(self, request: Request, pk: str) -> Response:
+        return self.act(AlertResponseSerializer, services.alert_record_response)
+
+    @extend_schema(
+        summary="Close the alert",
+        request=AlertNoteActionSerializer,
+        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        return self.act(AlertNoteActionSerializer, services.alert_close)
+
+    @extend_schema(
+        summary="Reopen a closed alert (a note saying why is required)",
+        request=AlertReopenSerializer,
+        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        return self.act(AlertReopenSerializer, services.alert_reopen)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Triangulation queues the user may see"),
+    retrieve=extend_schema(
+        summary="One triangulation queue",
+        responses={200: QueueSerializer, 404: detail_error(_("Not in the user's scope."))},
+    ),
+)
+class QueueViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = QueueSerializer
+    filter_backends: list = []
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[TriangulationQueue]:
+        if getattr(self, "swagger_fake_view", False):
+            return TriangulationQueue.objects.none()
+        return (
+            queue_list(user=self.request.user)
+            .annotate(waiting=Count("alerts", filter=Q(alerts__status=Alert.Status.QUEUED)))
+            .order_by("sector__name", "name", "id")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Active threat categories, in English and French"),
+    retrieve=extend_schema(summary="One active threat category"),
+)
+class ThreatCategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ThreatCategorySerializer
+    pagination_class = None
+    filter_backends: list = []
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[ThreatCategory]:
+        return category_list()

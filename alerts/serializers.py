@@ -1,0 +1,494 @@
+"""Serializers of the alert API: they type and bound the input; the rules are the services'."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.core.validators import RegexValidator
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from alerts.models import (
+    Alert,
+    AlertEvent,
+    AlertLink,
+    Certainty,
+    Severity,
+    ThreatCategory,
+    Triangulation,
+    TriangulationQueue,
+    Urgency,
+)
+from alerts.selectors import category_list
+from alerts.services import AlertInput
+from alerts.timing import response_times
+from clas.api import LocationSummarySerializer, SectorSummarySerializer
+from clas.models import CommunityAlertNetwork, Location, User
+from clas.selectors import location_list, network_list, open_deployment_for
+
+# Far outside this range is a typing error (and near the ends date arithmetic overflows).
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+# Database integers are 32-bit: anything larger is refused before it reaches a query.
+MAX_ID = 2_147_483_647
+MAX_COUNT = 2_147_483_647
+
+# HTML elements (and comments): alerts are plain text. Only element names count, so that
+# French quotes typed as <<Mouvement>> or "5 < 10" stay valid text.
+MARKUP = re.compile(
+    r"<!--|<\s*/?\s*(?:a|abbr|audio|b|base|body|br|button|code|details|div|em|embed|font|"
+    r"form|frame|frameset|h[1-6]|head|hr|html|i|iframe|img|input|li|link|marquee|math|meta|"
+    r"object|ol|p|pre|script|select|source|span|strong|style|svg|table|td|template|"
+    r"textarea|th|title|tr|u|ul|video)(?=[\s/>])[^<>]*>",
+    re.IGNORECASE,
+)
+
+client_key_validator = RegexValidator(
+    r"^[A-Za-z0-9-]{1,64}$",
+    _("Use 1 to 64 letters, digits or dashes (a UUID for example)."),
+)
+
+
+def no_markup(value: str) -> None:
+    if MARKUP.search(value or ""):
+        raise serializers.ValidationError(_("Write plain text, without HTML tags."))
+
+
+def plausible_year(value: dt.datetime | dt.date) -> None:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise serializers.ValidationError(_("Check the year of this date."))
+
+
+def person_name(user: User | None) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.username
+
+
+class TextField(serializers.CharField):
+    """Plain text: no NUL bytes (the default of CharField), no markup, bounded."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        if not kwargs["required"]:
+            kwargs.setdefault("default", "")
+        super().__init__(**kwargs)
+        self.validators.append(no_markup)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id among the rows the requesting user may use; any other id reads as unknown."""
+
+    default_error_messages = {
+        "does_not_exist": _("Unknown, or not available to you."),
+        "incorrect_type": _("Give the id (a whole number)."),
+    }
+
+    def __init__(self, *, scoped: Any, **kwargs: Any) -> None:
+        self.scoped = scoped
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.scoped(None).none()
+        return self.scoped(user)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and re.fullmatch(r"[0-9]{1,18}", data.strip()):
+            data = int(data.strip())
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < data <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class CoordinateField(serializers.DecimalField):
+    """Decimal degrees, rounded to the five decimals the database keeps (about 1 m)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=8, decimal_places=5, required=False, allow_null=True, **kwargs)
+
+    def validate_precision(self, value: Decimal) -> Decimal:
+        try:
+            value = value.quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            self.fail("invalid")
+        return super().validate_precision(value)
+
+
+def _active_locations(user: User | None) -> QuerySet[Location]:
+    if user is None:
+        return Location.objects.all()
+    return location_list(user=user).filter(is_active=True)
+
+
+def _networks(user: User | None) -> QuerySet[CommunityAlertNetwork]:
+    if user is None:
+        return CommunityAlertNetwork.objects.all()
+    return network_list(user=user).exclude(status=CommunityAlertNetwork.Status.DISSOLVED)
+
+
+def _categories(user: User | None) -> QuerySet[ThreatCategory]:
+    return category_list()
+
+
+class AlertCreateSerializer(serializers.Serializer):
+    """The alert form of a CLA. Domain rules (dates, area, victims, network) are the service's."""
+
+    client_key = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        validators=[client_key_validator],
+        help_text=_(
+            "Set by the client, one per alert it logs: a resubmission with the same key returns "
+            "the alert already saved. The Idempotency-Key header does the same."
+        ),
+    )
+    location = ScopedPrimaryKeyField(
+        scoped=_active_locations,
+        required=False,
+        help_text=_("Defaults to the location of the CLA's open deployment."),
+    )
+    category = ScopedPrimaryKeyField(scoped=_categories)
+    source_type = serializers.ChoiceField(choices=Alert.SourceType.choices)
+    source_can = ScopedPrimaryKeyField(scoped=_networks, required=False, allow_null=True)
+    source_name = TextField(max_length=150)
+    source_contact = TextField(max_length=100)
+    place = TextField(max_length=150)
+    latitude = CoordinateField(min_value=-90, max_value=90)
+    longitude = CoordinateField(min_value=-180, max_value=180)
+    occurred_at = serializers.DateTimeField(validators=[plausible_year])
+    reported_at = serializers.DateTimeField(validators=[plausible_year])
+    perpetrator = TextField(max_length=150)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.UNKNOWN)
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.UNKNOWN)
+    certainty = serializers.ChoiceField(choices=Certainty.choices, default=Certainty.UNKNOWN)
+    victims_killed = serializers.IntegerField(default=0, min_value=0, max_value=MAX_COUNT)
+    victims_injured = serializers.IntegerField(default=0, min_value=0, max_value=MAX_COUNT)
+    victims_abducted = serializers.IntegerField(default=0, min_value=0, max_value=MAX_COUNT)
+    victims_sexual_violence = serializers.IntegerField(default=0, min_value=0, max_value=MAX_COUNT)
+    victims_displaced = serializers.IntegerField(default=0, min_value=0, max_value=MAX_COUNT)
+    description = TextField(required=True, allow_blank=False, max_length=5000)
+    description_language = TextField(max_length=10)
+    translation = TextField(max_length=5000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        header = self.context.get("idempotency_key")
+        body = (attrs.get("client_key") or "").strip()
+        if header is not None:
+            header = header.strip()
+            try:
+                client_key_validator(header)
+            except Exception:
+                raise serializers.ValidationError(
+                    {"client_key": [_("The Idempotency-Key header is not a valid key.")]}
+                ) from None
+            if body and body != header:
+                raise serializers.ValidationError(
+                    {
+                        "client_key": [
+                            _("The client key and the Idempotency-Key header differ: send one key.")
+                        ]
+                    }
+                )
+        attrs["client_key"] = body or header or None
+        if attrs.get("location") is None:
+            request = self.context["request"]
+            deployment = open_deployment_for(request.user)
+            if deployment is None:
+                raise serializers.ValidationError({"location": [_("Choose a location.")]})
+            attrs["location_id"] = deployment.location_id
+        else:
+            attrs["location_id"] = attrs["location"].pk
+        return attrs
+
+    def to_input(self) -> AlertInput:
+        data = self.validated_data
+        can = data.get("source_can")
+        return AlertInput(
+            location_id=data["location_id"],
+            category_id=data["category"].pk,
+            source_type=data["source_type"],
+            description=data["description"],
+            occurred_at=data["occurred_at"],
+            reported_at=data["reported_at"],
+            urgency=data["urgency"],
+            severity=data["severity"],
+            certainty=data["certainty"],
+            source_can_id=can.pk if can is not None else None,
+            source_name=data["source_name"],
+            source_contact=data["source_contact"],
+            place=data["place"],
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            perpetrator=data["perpetrator"],
+            victims_killed=data["victims_killed"],
+            victims_injured=data["victims_injured"],
+            victims_abducted=data["victims_abducted"],
+            victims_sexual_violence=data["victims_sexual_violence"],
+            victims_displaced=data["victims_displaced"],
+            description_language=data["description_language"],
+            translation=data["translation"],
+        )
+
+
+# Triage actions ---------------------------------------------------------------------------
+
+
+class AlertActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_COUNT,
+        help_text=_(
+            "The alert's version when it was loaded: if someone changed it since, the action "
+            "is refused (409)."
+        ),
+    )
+
+
+class AlertNoteActionSerializer(AlertActionSerializer):
+    note = TextField(max_length=2000)
+
+
+class AlertAssignSerializer(AlertActionSerializer):
+    officer = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("Id of an officer of the alert's queue.")
+    )
+
+
+class AlertTriangulateSerializer(AlertNoteActionSerializer):
+    method = serializers.ChoiceField(choices=Triangulation.Method.choices)
+
+
+class AlertOutcomeSerializer(AlertNoteActionSerializer):
+    outcome = serializers.ChoiceField(choices=Alert.Outcome.choices)
+
+
+class AlertResponseSerializer(AlertNoteActionSerializer):
+    response = serializers.ChoiceField(choices=Alert.Response.choices)
+
+
+class AlertReopenSerializer(AlertActionSerializer):
+    note = TextField(
+        required=True, max_length=2000, help_text=_("Why the alert is reopened (required).")
+    )
+
+
+# Output -----------------------------------------------------------------------------------
+
+
+class ThreatCategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text=_("In the language of the request."))
+
+    class Meta:
+        model = ThreatCategory
+        fields = ["id", "code", "name", "name_en", "name_fr", "acled_event_type"]
+
+
+class ThreatCategorySummarySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ThreatCategory
+        fields = ["id", "code", "name"]
+
+
+class QueueSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TriangulationQueue
+        fields = ["id", "code", "name"]
+
+
+class QueueSerializer(serializers.ModelSerializer):
+    sector = SectorSummarySerializer(read_only=True)
+    waiting = serializers.IntegerField(
+        read_only=True, help_text=_("Alerts in the queue that nobody has acknowledged yet.")
+    )
+
+    class Meta:
+        model = TriangulationQueue
+        fields = ["id", "code", "name", "sector", "is_default", "ack_limit_minutes", "waiting"]
+
+
+class PersonSummarySerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "name"]
+
+    def get_name(self, user: User) -> str:
+        return person_name(user) or ""
+
+
+class AlertListSerializer(serializers.ModelSerializer):
+    location = LocationSummarySerializer(read_only=True)
+    sector = SectorSummarySerializer(source="location.sector", read_only=True)
+    category = ThreatCategorySummarySerializer(read_only=True)
+    queue = QueueSummarySerializer(read_only=True, allow_null=True)
+    assigned_to = PersonSummarySerializer(read_only=True, allow_null=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    victims_total = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "status_display",
+            "location",
+            "sector",
+            "place",
+            "category",
+            "urgency",
+            "severity",
+            "certainty",
+            "occurred_at",
+            "reported_at",
+            "created_at",
+            "queue",
+            "assigned_to",
+            "victims_total",
+            "escalated_at",
+            "version",
+        ]
+
+
+class AlertEventSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = serializers.SerializerMethodField(
+        help_text=_("Display name of who did it; null for the system.")
+    )
+
+    class Meta:
+        model = AlertEvent
+        fields = ["id", "kind", "kind_display", "actor", "at", "from_status", "to_status", "note"]
+
+    def get_actor(self, event: AlertEvent) -> str | None:
+        return person_name(event.actor)
+
+
+class AlertLinkSerializer(serializers.Serializer):
+    alert = serializers.IntegerField(help_text=_("Id of the other alert."))
+    reference = serializers.CharField()
+    kind = serializers.ChoiceField(choices=AlertLink.Kind.choices)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class AlertDetailSerializer(AlertListSerializer):
+    logged_by = PersonSummarySerializer(read_only=True)
+    # Not read-only so that the schema shows them as optional: they are left out for users who
+    # may not see who reported the alert (always for Force officers).
+    source_name = serializers.CharField(
+        required=False, help_text=_("Only for users who may see who reported the alert.")
+    )
+    source_contact = serializers.CharField(
+        required=False, help_text=_("Only for users who may see who reported the alert.")
+    )
+    time_to_acknowledge = serializers.SerializerMethodField(
+        help_text=_("Seconds from logging to acknowledgement; null until acknowledged.")
+    )
+    time_to_outcome = serializers.SerializerMethodField(
+        help_text=_("Seconds from logging to the outcome; null until recorded.")
+    )
+    time_to_response = serializers.SerializerMethodField(
+        help_text=_("Seconds from logging to the response; null until recorded.")
+    )
+    links = serializers.SerializerMethodField(
+        help_text=_("Likely duplicates and related alerts that the user may see.")
+    )
+    timeline = AlertEventSerializer(source="events", many=True, read_only=True)
+
+    class Meta(AlertListSerializer.Meta):
+        fields = [
+            *AlertListSerializer.Meta.fields,
+            "logged_by",
+            "source_type",
+            "source_can",
+            "source_name",
+            "source_contact",
+            "latitude",
+            "longitude",
+            "perpetrator",
+            "victims_killed",
+            "victims_injured",
+            "victims_abducted",
+            "victims_sexual_violence",
+            "victims_displaced",
+            "description",
+            "description_language",
+            "translation",
+            "plan_threat",
+            "outcome",
+            "response",
+            "response_note",
+            "routed_at",
+            "acknowledged_at",
+            "outcome_at",
+            "responded_at",
+            "closed_at",
+            "time_to_acknowledge",
+            "time_to_outcome",
+            "time_to_response",
+            "links",
+            "timeline",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, alert: Alert) -> dict[str, Any]:
+        data = super().to_representation(alert)
+        if not self.context.get("show_source_identity", False):
+            data.pop("source_name", None)
+            data.pop("source_contact", None)
+        return data
+
+    def _seconds(self, alert: Alert, key: str) -> int | None:
+        duration = response_times(alert)[key]
+        return None if duration is None else int(duration.total_seconds())
+
+    def get_time_to_acknowledge(self, alert: Alert) -> int | None:
+        return self._seconds(alert, "acknowledge")
+
+    def get_time_to_outcome(self, alert: Alert) -> int | None:
+        return self._seconds(alert, "outcome")
+
+    def get_time_to_response(self, alert: Alert) -> int | None:
+        return self._seconds(alert, "response")
+
+    @extend_schema_field(AlertLinkSerializer(many=True))
+    def get_links(self, alert: Alert) -> list[dict[str, Any]]:
+        links = [
+            {
+                "alert": link.to_alert_id,
+                "reference": link.to_alert.reference,
+                "kind": link.kind,
+                "reason": link.reason,
+                "created_at": link.created_at,
+            }
+            for link in alert.visible_links_out
+        ] + [
+            {
+                "alert": link.from_alert_id,
+                "reference": link.from_alert.reference,
+                "kind": link.kind,
+                "reason": link.reason,
+                "created_at": link.created_at,
+            }
+            for link in alert.visible_links_in
+        ]
+        return AlertLinkSerializer(sorted(links, key=lambda x: x["created_at"]), many=True).data
