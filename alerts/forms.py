@@ -342,13 +342,13 @@ class AlertFilterForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Severity"), choices=[("", _("Any")), *Severity.choices], required=False
     )
-    reported_from = forms.DateField(
+    reported_after = forms.DateField(
         label=_("Reported from"),
         required=False,
         widget=DateInput,
         validators=[validate_plausible_year],
     )
-    reported_to = forms.DateField(
+    reported_before = forms.DateField(
         label=_("Reported to"),
         required=False,
         widget=DateInput,
@@ -375,10 +375,12 @@ class AlertFilterForm(forms.Form):
             value = data.get(name)
             if value:
                 qs = qs.filter(**{lookup: value})
-        if data.get("reported_from"):
-            qs = qs.filter(reported_at__gte=_start_of(data["reported_from"]))
-        if data.get("reported_to"):
-            qs = qs.filter(reported_at__lt=_start_of(data["reported_to"] + dt.timedelta(days=1)))
+        if data.get("reported_after"):
+            qs = qs.filter(reported_at__gte=_start_of(data["reported_after"]))
+        if data.get("reported_before"):
+            qs = qs.filter(
+                reported_at__lt=_start_of(data["reported_before"] + dt.timedelta(days=1))
+            )
         return qs
 
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from clas.models import Role, User
 from clas.selectors import open_deployment_for
@@ -35,31 +35,39 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "alerts_acted_on",
-        _lazy("Alerts passed between CLAs and the Force are acted on."),
+        gettext_lazy("Alerts passed between CLAs and the Force are acted on."),
         ("cla", "force"),
     ),
-    Question("feedback", _lazy("The CLA is told what happened after an alert."), ("cla", "force")),
+    Question(
+        "feedback", gettext_lazy("The CLA is told what happened after an alert."), ("cla", "force")
+    ),
     Question(
         "joint_patrols",
-        _lazy("CLAs take part in planning patrols and community visits."),
+        gettext_lazy("CLAs take part in planning patrols and community visits."),
         ("cla", "force"),
     ),
     Question(
-        "briefings", _lazy("The CLA briefs new contingents on the local context."), ("cla", "force")
+        "briefings",
+        gettext_lazy("The CLA briefs new contingents on the local context."),
+        ("cla", "force"),
     ),
-    Question("safety", _lazy("The CLA can work safely from the base."), ("cla",)),
+    Question("safety", gettext_lazy("The CLA can work safely from the base."), ("cla",)),
     Question(
-        "equipment", _lazy("The CLA has the equipment needed (phone, radio, credit)."), ("cla",)
+        "equipment",
+        gettext_lazy("The CLA has the equipment needed (phone, radio, credit)."),
+        ("cla",),
     ),
-    Question("understanding", _lazy("Officers understand the role of the CLA."), ("cla", "force")),
+    Question(
+        "understanding", gettext_lazy("Officers understand the role of the CLA."), ("cla", "force")
+    ),
     Question(
         "can_value",
-        _lazy("Community Alert Networks give timely and useful alerts."),
+        gettext_lazy("Community Alert Networks give timely and useful alerts."),
         ("cla", "force"),
     ),
     Question(
         "improve",
-        _lazy("What would most improve how CLAs and the Force work together?"),
+        gettext_lazy("What would most improve how CLAs and the Force work together?"),
         ("cla", "force"),
         False,
     ),

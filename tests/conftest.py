@@ -6,10 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from alerts.models import TriangulationQueue
 from clas.models import CLA, Location, Role, Sector, User
 from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> object:
+    """A test that activates French must not leave it active for the next one."""
+    yield
+    translation.activate("en")
 
 
 @dataclass

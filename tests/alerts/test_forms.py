@@ -186,12 +186,12 @@ def test_filter_form_applies_the_valid_filters_and_ignores_the_others(mission: M
     keep = f.AlertFactory(location=mission.base_a, logged_by=mission.cla, urgency="Immediate")
     f.AlertFactory(location=mission.base_a, logged_by=mission.cla, urgency="Past")
     form = AlertFilterForm(
-        {"urgency": "Immediate", "category": "nonsense", "reported_from": "32/13/2026"},
+        {"urgency": "Immediate", "category": "nonsense", "reported_after": "32/13/2026"},
         user=mission.hq,
     )
 
     assert not form.is_valid()
-    assert set(form.errors) == {"category", "reported_from"}
+    assert set(form.errors) == {"category", "reported_after"}
     assert list(form.filter(Alert.objects.all())) == [keep]
 
 
@@ -209,7 +209,7 @@ def test_date_range_is_inclusive_in_mission_days(mission: Mission) -> None:
     f.AlertFactory(reported_at=dt.datetime(2026, 3, 3, 0, 10, tzinfo=bangui))
     f.AlertFactory(reported_at=dt.datetime(2026, 2, 28, 23, 50, tzinfo=bangui))
     form = AlertFilterForm(
-        {"reported_from": "2026-03-01", "reported_to": "2026-03-02"}, user=mission.hq
+        {"reported_after": "2026-03-01", "reported_before": "2026-03-02"}, user=mission.hq
     )
 
     assert form.is_valid(), form.errors

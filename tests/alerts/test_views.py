@@ -528,7 +528,7 @@ def test_the_alert_list_is_scoped_to_the_user(mission: Mission) -> None:
         ({"location": "base_b"}, {"b"}),
         ({"sector": "sector_b"}, {"b"}),
         ({"category": "looting"}, {"looting"}),
-        ({"reported_from": "2026-02-01", "reported_to": "2026-02-28"}, {"february"}),
+        ({"reported_after": "2026-02-01", "reported_before": "2026-02-28"}, {"february"}),
     ],
 )
 def test_the_alert_list_filters(
@@ -565,9 +565,9 @@ def test_the_alert_list_filters(
         {"category": "'; DROP TABLE alerts_alert; --"},
         {"location": "99999999999999999999999"},
         {"sector": "-1"},
-        {"reported_from": "0000-00-00"},
-        {"reported_to": "0001-01-01"},
-        {"reported_to": "9999-12-31"},
+        {"reported_after": "0000-00-00"},
+        {"reported_before": "0001-01-01"},
+        {"reported_before": "9999-12-31"},
         {"urgency": "\x00"},
         {"page": "last"},
         {"page": "99999"},
