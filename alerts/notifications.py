@@ -1,4 +1,4 @@
-"""Emails about alerts, in the recipients' language (French unless they chose English)."""
+"""Emails about alerts: French first, then English, since recipients read either."""
 
 from __future__ import annotations
 
@@ -12,23 +12,34 @@ from alerts.models import Alert
 
 
 def send_flash_alert_email(*, alert: Alert, recipients: list[str]) -> None:
-    with translation.override("fr"):
-        fr = _render(alert, "alerts/email/flash_alert.txt")
-    with translation.override("en"):
-        en = _render(alert, "alerts/email/flash_alert.txt")
-        subject = _("FLASH %(reference)s: %(category)s at %(location)s") % _subject_values(alert)
-    send_mail(subject, f"{fr}\n\n----\n\n{en}", settings.DEFAULT_FROM_EMAIL, recipients)
+    _send(alert, recipients, "alerts/email/flash_alert.txt", _flash_subject)
 
 
 def send_escalation_email(*, alert: Alert, recipient: str) -> None:
-    with translation.override("fr"):
-        fr = _render(alert, "alerts/email/escalation.txt")
-    with translation.override("en"):
-        en = _render(alert, "alerts/email/escalation.txt")
-        subject = _(
-            "ESCALATED %(reference)s: not acknowledged (%(category)s at %(location)s)"
-        ) % _subject_values(alert)
-    send_mail(subject, f"{fr}\n\n----\n\n{en}", settings.DEFAULT_FROM_EMAIL, [recipient])
+    _send(alert, [recipient], "alerts/email/escalation.txt", _escalation_subject)
+
+
+def _flash_subject(alert: Alert) -> str:
+    return _("FLASH %(reference)s: %(category)s at %(location)s") % _subject_values(alert)
+
+
+def _escalation_subject(alert: Alert) -> str:
+    return _(
+        "ESCALATED %(reference)s: not acknowledged (%(category)s at %(location)s)"
+    ) % _subject_values(alert)
+
+
+def _send(alert: Alert, recipients: list[str], template: str, subject_of: object) -> None:
+    bodies, subjects = [], []
+    for language in ("fr", "en"):
+        with translation.override(language):
+            # Source identity is never in an email: recipients include Force officers.
+            bodies.append(
+                render_to_string(template, {"alert": alert, "site_url": settings.SITE_URL})
+            )
+            subjects.append(subject_of(alert))
+    subject = subjects[0] if subjects[0] == subjects[1] else " / ".join(subjects)
+    send_mail(subject, "\n\n----\n\n".join(bodies), settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def _subject_values(alert: Alert) -> dict[str, str]:
@@ -37,8 +48,3 @@ def _subject_values(alert: Alert) -> dict[str, str]:
         "category": alert.category.name,
         "location": alert.location.name,
     }
-
-
-def _render(alert: Alert, template: str) -> str:
-    # Source identity is never in an email: recipients include Force officers.
-    return render_to_string(template, {"alert": alert, "site_url": settings.SITE_URL})

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alerts.models import (
     SEVERITY_RANK,
@@ -471,7 +472,12 @@ def alert_notify_flash(*, alert_id: int) -> bool:
             alert=alert,
             kind=AlertEvent.Kind.NOTIFIED,
             data={"recipients": len(recipients)},
-            note=_("%(count)s people notified by email") % {"count": len(recipients)},
+            note=ngettext(
+                "%(count)s person notified by email",
+                "%(count)s people notified by email",
+                len(recipients),
+            )
+            % {"count": len(recipients)},
         )
     return True
 

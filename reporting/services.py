@@ -278,6 +278,11 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+def _distribution_body() -> str:
+    with translation.override(settings.REPORT_LANGUAGE):
+        return _("The report is attached (PDF) with the list of its alerts (CSV).")
+
+
 def report_distribute(*, report_id: int, force: bool = False) -> int:
     """Email a compiled report to the distribution lists of its kind and scope, once."""
     with transaction.atomic():
@@ -296,7 +301,7 @@ def report_distribute(*, report_id: int, force: bool = False) -> int:
         if recipients:
             message = EmailMessage(
                 subject=report.title,
-                body=_("The report is attached (PDF) with the list of its alerts (CSV)."),
+                body=_distribution_body(),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 bcc=recipients,
             )
