@@ -86,6 +86,17 @@ def respondent_kind(user: User) -> str:
     raise DomainError(_("Only CLAs and Force officers answer the joint assessment."))
 
 
+def _whole_number(value: Any) -> int | None:
+    """A score as typed in a form ("4") or sent as JSON (4); never 2.5, True or "3.0"."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 def assessment_answer(
     *, user: User, assessment_id: int, answers: dict[str, Any]
 ) -> AssessmentResponse:
@@ -96,11 +107,7 @@ def assessment_answer(
     for question in questions_for(kind):
         value = answers.get(question.code)
         if question.scored:
-            try:
-                score = int(value)
-            except (TypeError, ValueError):
-                errors[question.code] = [_("Give a score from 1 to 5.")]
-                continue
+            score = _whole_number(value)
             if score not in SCORE_CHOICES:
                 errors[question.code] = [_("Give a score from 1 to 5.")]
                 continue

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alerts.models import Alert
-from clas.models import CLA, Role, User
+from clas.models import Deployment, Role, User
 from clas.selectors import cla_list
 from protection_plans.models import PlanVersion
 from reporting.models import Report
@@ -126,10 +126,9 @@ def _on_time_counts(*, start: dt.date, end: dt.date) -> dict[tuple[int, str], in
 
 
 def _current_locations() -> dict[int, str]:
+    """The location of each CLA's open deployment; CLAs without one are absent."""
     return dict(
-        CLA.objects.filter(deployments__end_date__isnull=True).values_list(
-            "pk", F("deployments__location__name")
-        )
+        Deployment.objects.filter(end_date__isnull=True).values_list("cla_id", "location__name")
     )
 
 

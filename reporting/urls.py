@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reporting import views
+from reporting import assessment_views, monitoring_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/csv/", views.report_csv, name="report_csv"),
+    path("monitoring/", monitoring_views.monitoring, name="monitoring"),
+    path("assessment/", assessment_views.assessment, name="assessment"),
+    path("assessment/compile/", assessment_views.assessment_compile, name="assessment_compile"),
 ]

@@ -82,3 +82,12 @@ def test_closed_assessment_and_other_roles_are_refused(mission, assessment) -> N
 
 def test_every_question_has_an_audience() -> None:
     assert all(set(q.audience) <= {"cla", "force"} and q.audience for q in QUESTIONS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", [2.5, True, "3.0", [3]])
+def test_scores_must_be_whole_numbers(mission, assessment, bad) -> None:
+    answers = _answers("cla", 3) | {"feedback": bad}
+    with pytest.raises(ValidationError) as error:
+        assessment_answer(user=mission.cla, assessment_id=assessment.pk, answers=answers)
+    assert "feedback" in error.value.message_dict

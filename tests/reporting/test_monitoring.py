@@ -80,3 +80,16 @@ def test_clas_and_officers_get_no_monitoring_rows(mission) -> None:
     assert cla_performance(user=mission.cla, start=START, end=END) == []
     assert cla_performance(user=mission.force, start=START, end=END) == []
     assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_cla_never_deployed_has_an_empty_location_and_per_location_totals_still_work(
+    mission,
+) -> None:
+    f.CLAFactory()  # no deployment: HQ sees every CLA
+
+    rows = cla_performance(user=mission.hq, start=START, end=END)
+
+    expected = sorted(["", mission.base_a.name, mission.base_b.name])
+    assert sorted(r["location"] for r in rows) == expected
+    assert [r["location"] for r in location_performance(rows)] == expected

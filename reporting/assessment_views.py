@@ -1,0 +1,205 @@
+"""The page of the annual joint Civil Affairs and Force assessment.
+
+CLAs and Force officers answer the questionnaire of the open assessment; HQ staff and admins
+follow who answered, then close it and compile its analytical report. The rules are
+reporting.assessment's; this module turns its errors into errors on the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clas.models import Deployment, Role, User
+from core.exceptions import InvalidTransition
+from reporting import selectors
+from reporting.assessment import (
+    assessment_answer,
+    assessment_close_and_compile,
+    questions_for,
+    respondent_kind,
+)
+from reporting.forms_assessment import AssessmentAnswerForm
+from reporting.models import Assessment, AssessmentResponse
+
+PAST_SHOWN = 5
+
+# --- reads shared with the API ------------------------------------------------------------
+
+
+def may_answer(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.CLA, Role.FORCE)
+
+
+def may_compile(user: User) -> bool:
+    return user.is_authenticated and user.is_mission_wide
+
+
+def open_assessment() -> Assessment | None:
+    """The assessment being answered: the latest open one."""
+    return Assessment.objects.filter(status=Assessment.Status.OPEN).order_by("-year").first()
+
+
+def previous_response(assessment: Assessment | None, user: User) -> AssessmentResponse | None:
+    if assessment is None:
+        return None
+    return AssessmentResponse.objects.filter(assessment=assessment, respondent=user).first()
+
+
+def _grouped(qs: Any, id_field: str, name_field: str) -> dict[tuple[Any, Any], int]:
+    return {
+        (pk, name): n
+        for pk, name, n in qs.values_list(id_field, name_field).annotate(n=Count("pk")).order_by()
+    }
+
+
+def assessment_response_counts(assessment: Assessment) -> dict[str, Any]:
+    """Who answered: CLAs per location (against the CLAs deployed there now) and Force
+    officers per sector (against the active officers of the sector). Four queries."""
+    responses = assessment.responses.all()
+    kinds = AssessmentResponse.RespondentKind
+    cla_answers = _grouped(
+        responses.filter(respondent_kind=kinds.CLA), "location_id", "location__name"
+    )
+    deployed = _grouped(
+        Deployment.objects.filter(end_date__isnull=True), "location_id", "location__name"
+    )
+    force_answers = _grouped(
+        responses.filter(respondent_kind=kinds.FORCE),
+        "respondent__sector_id",
+        "respondent__sector__name",
+    )
+    officers = _grouped(
+        User.objects.filter(role=Role.FORCE, is_active=True), "sector_id", "sector__name"
+    )
+
+    def rows(expected: dict, answered: dict) -> list[dict[str, Any]]:
+        keys = sorted(set(expected) | set(answered), key=lambda k: (k[0] is None, k[1] or ""))
+        return [
+            {
+                "id": pk,
+                "name": name,
+                "expected": expected.get((pk, name), 0),
+                "answered": answered.get((pk, name), 0),
+            }
+            for pk, name in keys
+        ]
+
+    return {
+        "by_kind": {
+            kinds.CLA.value: sum(cla_answers.values()),
+            kinds.FORCE.value: sum(force_answers.values()),
+        },
+        "by_location": rows(deployed, cla_answers),
+        "by_sector": rows(officers, force_answers),
+    }
+
+
+# --- the page -----------------------------------------------------------------------------
+
+
+@login_required
+def assessment(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if may_answer(user):
+        return _questionnaire(request, user)
+    if may_compile(user):
+        return _status(request, user)
+    raise PermissionDenied
+
+
+def _questionnaire(request: HttpRequest, user: User) -> HttpResponse:
+    questions = questions_for(respondent_kind(user))
+    current = open_assessment()
+    if request.method == "POST":
+        form = AssessmentAnswerForm(request.POST, questions=questions)
+        if form.is_valid():
+            target = form.cleaned_data["assessment"]
+            try:
+                assessment_answer(user=user, assessment_id=target, answers=form.answers())
+            except Assessment.DoesNotExist:
+                raise Http404 from None
+            except ValidationError as exc:
+                for code, errors in exc.message_dict.items():
+                    form.add_error(code if code in form.fields else None, errors)
+                current = Assessment.objects.filter(pk=target).first()
+            except InvalidTransition as exc:
+                messages.error(request, exc.message)
+                return redirect("reporting:assessment")
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you: your answers are saved. You can change them until the "
+                        "assessment closes."
+                    ),
+                )
+                return redirect("reporting:assessment")
+    response = previous_response(current, user)
+    if request.method != "POST":
+        initial = {"assessment": current.pk if current else None}
+        initial.update(response.answers if response else {})
+        form = AssessmentAnswerForm(initial=initial, questions=questions)
+    context = {
+        "assessment": current,
+        "form": form,
+        "response": response,
+        "kind_label": AssessmentResponse.RespondentKind(respondent_kind(user)).label,
+    }
+    if current is None:
+        context["last_report"] = _last_report(user)
+    return render(request, "reporting/assessment_form.html", context)
+
+
+def _last_report(user: User) -> Any:
+    """The analytical report of the last closed assessment, if the user may read it."""
+    last = (
+        Assessment.objects.filter(status=Assessment.Status.CLOSED, report__isnull=False)
+        .order_by("-year")
+        .first()
+    )
+    if last is None:
+        return None
+    return selectors.report_list(user=user).filter(pk=last.report_id).first()
+
+
+def _status(request: HttpRequest, user: User) -> HttpResponse:
+    current = open_assessment()
+    context: dict[str, Any] = {
+        "assessment": current,
+        "counts": assessment_response_counts(current) if current else None,
+        "past": list(
+            Assessment.objects.filter(status=Assessment.Status.CLOSED)
+            .select_related("report")
+            .order_by("-year")[:PAST_SHOWN]
+        ),
+        # The Django admin only lets staff in; anyone else would bounce to its login page.
+        "admin_add_url": reverse("admin:reporting_assessment_add") if user.is_staff else "",
+    }
+    return render(request, "reporting/assessment_status.html", context)
+
+
+@login_required
+@require_POST
+def assessment_compile(request: HttpRequest) -> HttpResponse:
+    if not may_compile(request.user):
+        raise PermissionDenied
+    current = open_assessment()
+    if current is None:
+        messages.error(request, _("No joint assessment is open: there is nothing to compile."))
+        return redirect("reporting:assessment")
+    report = assessment_close_and_compile(assessment_id=current.pk)
+    messages.success(
+        request,
+        _("The assessment is closed and its analytical report compiled."),
+    )
+    return redirect("reporting:report_detail", pk=report.pk)
