@@ -19,3 +19,7 @@ urlpatterns = [
     path("assessment/", assessment_views.assessment, name="assessment"),
     path("assessment/compile/", assessment_views.assessment_compile, name="assessment_compile"),
 ]
+
+from reporting.dashboard_urls import urlpatterns as _dashboard_urlpatterns  # noqa: E402
+
+urlpatterns += _dashboard_urlpatterns
