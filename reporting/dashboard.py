@@ -44,7 +44,7 @@ from clas.models import CommunityAlertNetwork, Deployment, Gender, Location, Rol
 from clas.selectors import location_list
 from protection_plans.models import ProtectionPlan
 from protection_plans.selectors import plan_list
-from reporting.figures import SILENT_AFTER, period_alerts, plan_reviews_due, response_times
+from reporting.figures import networks_summary, period_alerts, plan_reviews_due, response_times
 from reporting.selectors import mission_today, mission_tz
 
 DEFAULT_DAYS = 90  # the period shown when none is asked for: the last 90 days, today included
@@ -380,50 +380,6 @@ def _by_prefecture(
     return sorted(prefectures.values(), key=lambda p: (-p["count"], p["prefecture"]))
 
 
-def network_activity(
-    networks: QuerySet[CommunityAlertNetwork], *, start: dt.date, end: dt.date
-) -> dict[str, Any]:
-    """The same figures as reporting.figures.networks_summary (tests hold them equal): new,
-    active and silent networks. The alerts of the last 30 days are found through the index
-    on reported_at instead of counting every alert of every network."""
-    since = end - SILENT_AFTER
-    with timezone.override(mission_tz()):
-        recent = period_alerts(
-            Alert.objects.filter(source_can__in=networks.values("pk")),
-            start=since + dt.timedelta(days=1),
-            end=end,
-        )
-    heard_from = set(recent.order_by().values_list("source_can_id", flat=True).distinct())
-    rows = list(
-        networks.exclude(status=CommunityAlertNetwork.Status.DISSOLVED).values(
-            "pk", "name", "location__name", "status", "established_on", "last_activity_on"
-        )
-    )
-    new = [r for r in rows if start <= r["established_on"] <= end]
-    alive = {
-        r["pk"]
-        for r in rows
-        if r["established_on"] <= end
-        and (
-            r["pk"] in heard_from
-            or (r["last_activity_on"] and since < r["last_activity_on"] <= end)
-        )
-    }
-    silent = [
-        r
-        for r in rows
-        if r["status"] == CommunityAlertNetwork.Status.ACTIVE
-        and r["established_on"] <= end
-        and r["pk"] not in alive
-    ]
-    return {
-        "new": len(new),
-        "active": len(alive),
-        "silent": len(silent),
-        "silent_networks": [{"name": r["name"], "location": r["location__name"]} for r in silent],
-    }
-
-
 def _networks(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
     """Alert network coverage of the field locations (permanent and temporary bases)."""
     field_locations = _locations(user=user, filters=filters).exclude(kind=Location.Kind.HQ)
@@ -443,7 +399,8 @@ def _networks(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
         women=Sum("volunteers_women"),
         men=Sum("volunteers_men"),
     )
-    activity = network_activity(networks, start=filters.start, end=filters.end)
+    with timezone.override(mission_tz()):
+        activity = networks_summary(networks, start=filters.start, end=filters.end)
     sector = filters.sector_id or ""
     return {
         "locations": coverage["locations"],

@@ -564,7 +564,7 @@ def _page_context(request: HttpRequest, form: DashboardFilterForm) -> dict[str, 
         "map_url": f"{reverse('dashboard-map')}?{query}",
         "api_url": f"{reverse('dashboard-figures')}?{query}",
         "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "bounds": settings.MISSION_BOUNDS,
         "alerts_url": url_or_empty("alerts:alert_list", filters.alert_params()),
     }

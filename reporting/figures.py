@@ -63,40 +63,39 @@ def networks_summary(
     networks: QuerySet[CommunityAlertNetwork], *, start: dt.date, end: dt.date
 ) -> dict[str, Any]:
     """New (established in the period), active (a sign of life in the last 30 days of the period:
-    an alert from it or recorded activity) and silent (active status but no sign of life)."""
+    an alert from it or recorded activity) and silent (active status but no sign of life).
+
+    The networks heard from are found through the alerts of those 30 days (the index on
+    reported_at), not by counting every alert of every network.
+    """
     since = end - SILENT_AFTER
+    recent = period_alerts(
+        Alert.objects.filter(source_can__in=networks.values("pk")),
+        start=since + dt.timedelta(days=1),
+        end=end,
+    )
+    heard_from = set(recent.order_by().values_list("source_can_id", flat=True).distinct())
     rows = list(
-        networks.exclude(status=CommunityAlertNetwork.Status.DISSOLVED)
-        .annotate(
-            recent_alerts=Count(
-                "alerts",
-                filter=Q(alerts__reported_at__date__gt=since, alerts__reported_at__date__lte=end),
-            )
-        )
-        .values(
-            "pk",
-            "name",
-            "location__name",
-            "status",
-            "established_on",
-            "last_activity_on",
-            "recent_alerts",
+        networks.exclude(status=CommunityAlertNetwork.Status.DISSOLVED).values(
+            "pk", "name", "location__name", "status", "established_on", "last_activity_on"
         )
     )
     new = [r for r in rows if start <= r["established_on"] <= end]
-    alive = [
-        r
+    alive = {
+        r["pk"]
         for r in rows
         if r["established_on"] <= end
-        and (r["recent_alerts"] or (r["last_activity_on"] and since < r["last_activity_on"] <= end))
-    ]
-    alive_ids = {r["pk"] for r in alive}
+        and (
+            r["pk"] in heard_from
+            or (r["last_activity_on"] and since < r["last_activity_on"] <= end)
+        )
+    }
     silent = [
         r
         for r in rows
         if r["status"] == CommunityAlertNetwork.Status.ACTIVE
         and r["established_on"] <= end
-        and r["pk"] not in alive_ids
+        and r["pk"] not in alive
     ]
     return {
         "new": len(new),

@@ -22,11 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert, ThreatCategory
-from clas.models import CommunityAlertNetwork, Location, Role
+from clas.models import Location, Role
 from protection_plans.models import ProtectionPlan
 from reporting import dashboard as dash
 from reporting.dashboard_views import FIGURE_NAMES, duration_text
-from reporting.figures import confirmed_share, networks_summary, response_times
+from reporting.figures import confirmed_share, response_times
 from reporting.selectors import mission_today, mission_tz
 from tests import factories as f
 from tests.conftest import Mission
@@ -229,38 +229,6 @@ def test_the_confirmed_share_is_that_of_the_reports(data: Data) -> None:
     qs = dash.dashboard_alerts(user=data.mission.hq, filters=dash.dashboard_default_filters())
 
     assert _figures(data.mission.hq)["alerts"]["confirmed_share"] == confirmed_share(qs)
-
-
-@pytest.mark.parametrize("days_back", [0, 20, 45, 400])
-def test_network_activity_is_that_of_the_reports(data: Data, days_back: int) -> None:
-    m = data.mission
-    today = data.today
-    quiet = f.NetworkFactory(location=m.office_b, established_on=today - dt.timedelta(days=60))
-    f.NetworkFactory(location=m.base_b, last_activity_on=today - dt.timedelta(days=3))
-    f.NetworkFactory(location=m.base_b, established_on=today - dt.timedelta(days=10))
-    heard = f.NetworkFactory(location=m.base_a, established_on=today - dt.timedelta(days=900))
-    f.AlertFactory(
-        location=m.base_a, source_can=heard, reported_at=timezone.now() - dt.timedelta(days=25)
-    )
-    f.AlertFactory(
-        location=m.office_b, source_can=quiet, reported_at=timezone.now() - dt.timedelta(days=31)
-    )
-    networks = CommunityAlertNetwork.objects.all()
-    end = today - dt.timedelta(days=days_back)
-    start = end - dt.timedelta(days=89)
-
-    ours = dash.network_activity(networks, start=start, end=end)
-    theirs = networks_summary(networks, start=start, end=end)
-
-    def by_name(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-        return sorted(rows, key=lambda r: (r["location"], r["name"]))
-
-    assert {**ours, "silent_networks": by_name(ours["silent_networks"])} == {
-        **theirs,
-        "silent_networks": by_name(theirs["silent_networks"]),
-    }
-    if days_back == 0:
-        assert (ours["new"], ours["active"], ours["silent"]) == (2, 2, 3)
 
 
 def test_percentiles_are_empty_without_acknowledged_alerts(mission: Mission) -> None:
