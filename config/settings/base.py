@@ -264,4 +264,4 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Compiled reports are written in this language.
-REPORT_LANGUAGE = env_str("REPORT_LANGUAGE", "fr")
+REPORT_LANGUAGE = env_choice("REPORT_LANGUAGE", "fr", ("fr", "en"))

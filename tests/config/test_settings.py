@@ -240,3 +240,21 @@ def test_production_never_runs_in_debug() -> None:
 
     assert found["debug"] is False
     assert found["eager"] is False
+
+
+def test_an_unknown_report_language_stops_the_start_up() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REPORT_LANGUAGE": "de", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "REPORT_LANGUAGE" in result.stderr
