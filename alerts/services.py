@@ -287,7 +287,11 @@ def alert_route(*, alert_id: int) -> bool:
         dispatch = AlertDispatch.objects.select_for_update().filter(alert_id=alert_id).first()
         if dispatch is None or dispatch.state == AlertDispatch.State.DONE:
             return False
-        alert = Alert.objects.select_for_update().select_related("location").get(pk=alert_id)
+        alert = (
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("location")
+            .get(pk=alert_id)
+        )
         now = timezone.now()
         dispatch.attempts += 1
         dispatch.last_attempt_at = now
