@@ -118,3 +118,17 @@ def sign_in(new_context: Callable[..., BrowserContext], live_server: LiveServer)
         return page
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process() -> Iterator[None]:
+    """The pages are served by the live server of this process and their tasks (routing)
+    run in-process, whatever broker another test pointed the Celery app at."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved

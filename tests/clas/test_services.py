@@ -278,7 +278,7 @@ def test_move_is_undone_whole_when_the_new_deployment_is_refused(cla, bambari) -
     connection.vendor != "postgresql",
     reason="SQLite serialises every write transaction; the race needs PostgreSQL",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_starts_leave_one_open_deployment() -> None:
     cla = f.CLAFactory()
     locations = [f.LocationFactory(), f.LocationFactory()]

@@ -170,7 +170,7 @@ def test_a_second_daily_report_for_the_same_day_and_location_is_refused(mission:
     assert Report.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)"
 )
