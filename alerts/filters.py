@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,15 +17,11 @@ from django_filters import rest_framework as filters
 
 from alerts.models import Alert, Severity, TriangulationQueue, Urgency
 from alerts.selectors import queue_list
-from alerts.serializers import EARLIEST_YEAR, LATEST_YEAR, MAX_ID
+from alerts.serializers import MAX_ID
+from alerts.services import validate_plausible_year
 from clas.filters import scoped_choices
 from clas.models import Location, Sector
 from clas.selectors import location_list, sector_list
-
-
-def _plausible_date(value: dt.date) -> None:
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValidationError(_("Check the year of this date."), code="implausible_year")
 
 
 def start_of(day: dt.date) -> dt.datetime:
@@ -57,13 +52,13 @@ class AlertFilter(filters.FilterSet):
     severity = filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
     reported_after = filters.DateFilter(
         method="filter_reported_after",
-        validators=[_plausible_date],
+        validators=[validate_plausible_year],
         label=_("Reported on or after"),
         help_text=_("ISO date (YYYY-MM-DD), mission time."),
     )
     reported_before = filters.DateFilter(
         method="filter_reported_before",
-        validators=[_plausible_date],
+        validators=[validate_plausible_year],
         label=_("Reported on or before"),
         help_text=_("ISO date (YYYY-MM-DD), mission time; the whole day is included."),
     )

@@ -29,7 +29,7 @@ from alerts.models import (
     Urgency,
 )
 from alerts.selectors import category_list
-from alerts.services import MAX_VICTIMS, AlertInput
+from alerts.services import CLIENT_KEY_PATTERN, MAX_VICTIMS, AlertInput, validate_plausible_year
 from clas.models import CommunityAlertNetwork, Location, Sector, User
 from clas.selectors import location_list, network_list, open_deployment_for, sector_list
 
@@ -73,18 +73,9 @@ DESCRIPTION_LANGUAGES = [
     ("other", _("Other")),
 ]
 
-# Far outside this range is a typing error (and beyond it date arithmetic overflows).
-EARLIEST_YEAR = 1990
-LATEST_YEAR = 2100
-
-
-def validate_plausible_year(value: dt.date) -> None:
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise forms.ValidationError(_("Check the year of this date."), code="implausible_year")
-
 
 client_key_validator = RegexValidator(
-    r"^[A-Za-z0-9-]{1,64}$", _("The form is damaged: reload the page and enter the alert again.")
+    CLIENT_KEY_PATTERN, _("The form is damaged: reload the page and enter the alert again.")
 )
 
 

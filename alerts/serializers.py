@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -26,15 +25,12 @@ from alerts.models import (
     Urgency,
 )
 from alerts.selectors import category_list
-from alerts.services import AlertInput
+from alerts.services import CLIENT_KEY_PATTERN, AlertInput, validate_plausible_year
 from alerts.timing import response_times
 from clas.api import LocationSummarySerializer, SectorSummarySerializer
 from clas.models import CommunityAlertNetwork, Location, User
 from clas.selectors import location_list, network_list, open_deployment_for
 
-# Far outside this range is a typing error (and near the ends date arithmetic overflows).
-EARLIEST_YEAR = 1990
-LATEST_YEAR = 2100
 # Database integers are 32-bit: anything larger is refused before it reaches a query.
 MAX_ID = 2_147_483_647
 MAX_COUNT = 2_147_483_647
@@ -50,7 +46,7 @@ MARKUP = re.compile(
 )
 
 client_key_validator = RegexValidator(
-    r"^[A-Za-z0-9-]{1,64}$",
+    CLIENT_KEY_PATTERN,
     _("Use 1 to 64 letters, digits or dashes (a UUID for example)."),
 )
 
@@ -58,11 +54,6 @@ client_key_validator = RegexValidator(
 def no_markup(value: str) -> None:
     if MARKUP.search(value or ""):
         raise serializers.ValidationError(_("Write plain text, without HTML tags."))
-
-
-def plausible_year(value: dt.datetime | dt.date) -> None:
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise serializers.ValidationError(_("Check the year of this date."))
 
 
 def person_name(user: User | None) -> str | None:
@@ -169,8 +160,8 @@ class AlertCreateSerializer(serializers.Serializer):
     place = TextField(max_length=150)
     latitude = CoordinateField(min_value=-90, max_value=90)
     longitude = CoordinateField(min_value=-180, max_value=180)
-    occurred_at = serializers.DateTimeField(validators=[plausible_year])
-    reported_at = serializers.DateTimeField(validators=[plausible_year])
+    occurred_at = serializers.DateTimeField(validators=[validate_plausible_year])
+    reported_at = serializers.DateTimeField(validators=[validate_plausible_year])
     perpetrator = TextField(max_length=150)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.UNKNOWN)
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.UNKNOWN)

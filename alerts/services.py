@@ -50,6 +50,11 @@ CLOCK_SKEW = dt.timedelta(minutes=10)  # phones in the field are often a few min
 MAX_REPORTING_DELAY = dt.timedelta(days=365)
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 DUPLICATE_RADIUS_KM = 5.0
+# Dates far outside these years are typing errors (and near the ends date arithmetic overflows).
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+# A client key is made by the form or the client: a UUID, or letters, digits and dashes.
+CLIENT_KEY_PATTERN = r"^[A-Za-z0-9-]{1,64}$"
 LOGGING_ROLES = (Role.CLA, Role.COORDINATOR, Role.HQ, Role.ADMIN)
 
 
@@ -103,6 +108,12 @@ class AlertInput:
 
 
 # --- intake -------------------------------------------------------------------------------
+
+
+def validate_plausible_year(value: dt.date) -> None:
+    """A validator for date fields of forms, filters and serializers alike."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(_("Check the year of this date."), code="implausible_year")
 
 
 def alert_validate(*, user: User, data: AlertInput, now: dt.datetime | None = None) -> None:
