@@ -9,13 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clas.models import Role, User
+from clas.models import Deployment, Role, User
 from clas.selectors import open_deployment_for
 from core.exceptions import DomainError, InvalidTransition
 from reporting.figures import percentile
@@ -211,3 +212,74 @@ def assessment_close_and_compile(*, assessment_id: int) -> Report:
         assessment.report = report
         assessment.save(update_fields=["status", "report"])
     return report
+
+
+# --- reads for the page and the API ------------------------------------------------------
+
+
+def may_answer(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.CLA, Role.FORCE)
+
+
+def may_compile(user: User) -> bool:
+    return user.is_authenticated and user.is_mission_wide
+
+
+def open_assessment() -> Assessment | None:
+    """The assessment being answered: the latest open one."""
+    return Assessment.objects.filter(status=Assessment.Status.OPEN).order_by("-year").first()
+
+
+def previous_response(assessment: Assessment | None, user: User) -> AssessmentResponse | None:
+    if assessment is None:
+        return None
+    return AssessmentResponse.objects.filter(assessment=assessment, respondent=user).first()
+
+
+def _grouped(qs: Any, id_field: str, name_field: str) -> dict[tuple[Any, Any], int]:
+    return {
+        (pk, name): n
+        for pk, name, n in qs.values_list(id_field, name_field).annotate(n=Count("pk")).order_by()
+    }
+
+
+def assessment_response_counts(assessment: Assessment) -> dict[str, Any]:
+    """Who answered: CLAs per location (against the CLAs deployed there now) and Force
+    officers per sector (against the active officers of the sector). Four queries."""
+    responses = assessment.responses.all()
+    kinds = AssessmentResponse.RespondentKind
+    cla_answers = _grouped(
+        responses.filter(respondent_kind=kinds.CLA), "location_id", "location__name"
+    )
+    deployed = _grouped(
+        Deployment.objects.filter(end_date__isnull=True), "location_id", "location__name"
+    )
+    force_answers = _grouped(
+        responses.filter(respondent_kind=kinds.FORCE),
+        "respondent__sector_id",
+        "respondent__sector__name",
+    )
+    officers = _grouped(
+        User.objects.filter(role=Role.FORCE, is_active=True), "sector_id", "sector__name"
+    )
+
+    def rows(expected: dict, answered: dict) -> list[dict[str, Any]]:
+        keys = sorted(set(expected) | set(answered), key=lambda k: (k[0] is None, k[1] or ""))
+        return [
+            {
+                "id": pk,
+                "name": name,
+                "expected": expected.get((pk, name), 0),
+                "answered": answered.get((pk, name), 0),
+            }
+            for pk, name in keys
+        ]
+
+    return {
+        "by_kind": {
+            kinds.CLA.value: sum(cla_answers.values()),
+            kinds.FORCE.value: sum(force_answers.values()),
+        },
+        "by_location": rows(deployed, cla_answers),
+        "by_sector": rows(officers, force_answers),
+    }

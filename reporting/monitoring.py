@@ -144,3 +144,16 @@ def location_performance(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for key in keys:
             entry[key] += row[key]
     return sorted(totals.values(), key=lambda r: r["location"])
+
+
+def may_monitor(user: User) -> bool:
+    """Coordinators follow the CLAs of their area; HQ and admins those of the mission."""
+    return user.is_authenticated and (user.is_mission_wide or user.role == Role.COORDINATOR)
+
+
+def monitoring_rows(
+    *, user: User, start: dt.date, end: dt.date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows per CLA and per location, for the page and the API alike."""
+    rows = cla_performance(user=user, start=start, end=end)
+    return rows, location_performance(rows)

@@ -31,15 +31,13 @@ from reporting.assessment import (
     QUESTIONS,
     assessment_answer,
     assessment_close_and_compile,
-    questions_for,
-    respondent_kind,
-)
-from reporting.assessment_views import (
     assessment_response_counts,
     may_answer,
     may_compile,
     open_assessment,
     previous_response,
+    questions_for,
+    respondent_kind,
 )
 from reporting.forms_assessment import (
     OPEN_ANSWER_MAX_LENGTH,
@@ -47,7 +45,7 @@ from reporting.forms_assessment import (
     MonitoringPeriodForm,
 )
 from reporting.models import Assessment, AssessmentResponse
-from reporting.monitoring_views import may_monitor, monitoring_rows
+from reporting.monitoring import may_monitor, monitoring_rows
 from reporting.selectors import mission_tz
 
 # --- permissions --------------------------------------------------------------------------

@@ -8,7 +8,6 @@ sorts them, lays them out as tables and writes them as CSV.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -25,26 +24,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clas.models import Role, User
+from clas.models import User
 from reporting.forms_assessment import MonitoringPeriodForm
-from reporting.monitoring import cla_performance, location_performance
+from reporting.monitoring import may_monitor, monitoring_rows
 from reporting.selectors import mission_tz
-
-
-def may_monitor(user: User) -> bool:
-    """Coordinators follow the CLAs of their area; HQ and admins those of the mission."""
-    return user.is_authenticated and (user.is_mission_wide or user.role == Role.COORDINATOR)
-
-
-def monitoring_rows(
-    *, user: User, start: dt.date, end: dt.date
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The rows per CLA and per location; a CLA deployed nowhere has the location ""."""
-    rows = cla_performance(user=user, start=start, end=end)
-    for row in rows:
-        # A CLA who was never deployed comes back with None (a left join finds no deployment).
-        row["location"] = row["location"] or ""
-    return rows, location_performance(rows)
 
 
 @dataclass(frozen=True)
