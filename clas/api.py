@@ -17,8 +17,6 @@ from clas.filters import (
     NetworkFilter,
     SectorFilter,
     TrainingFilter,
-    with_open_deployment,
-    with_participant_count,
 )
 from clas.models import (
     CLA,
@@ -39,6 +37,8 @@ from clas.selectors import (
     network_list,
     sector_list,
     training_list,
+    with_open_deployment,
+    with_participant_count,
 )
 
 # Serializers -----------------------------------------------------------------------------

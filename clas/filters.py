@@ -11,8 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -84,32 +83,6 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 def _field_offices(request: HttpRequest | None) -> QuerySet[Location]:
     return scoped_choices(location_list, Location)(request).filter(kind=Location.Kind.PERMANENT)
-
-
-def with_open_deployment(qs: QuerySet[CLA]) -> QuerySet[CLA]:
-    """CLA rows carrying their open deployment (`open_deployments`, zero or one) in one query."""
-    return qs.prefetch_related(
-        Prefetch(
-            "deployments",
-            queryset=Deployment.objects.filter(end_date__isnull=True).select_related("location"),
-            to_attr="open_deployments",
-        )
-    )
-
-
-def with_participant_count(qs: QuerySet[Training]) -> QuerySet[Training]:
-    """Training rows with `participants_count`, counted apart from any filter on participants."""
-    through = Training.participants.through
-    count = (
-        through.objects.filter(training_id=OuterRef("pk"))
-        .order_by()
-        .values("training_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qs.annotate(
-        participants_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
-    )
 
 
 class SectorFilter(filters.FilterSet):

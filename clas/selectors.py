@@ -6,7 +6,8 @@ their field office; a Force officer their sector; HQ staff and admins the whole 
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from clas.models import (
     CLA,
@@ -125,4 +126,30 @@ def open_deployment_for(user: User) -> Deployment | None:
         Deployment.objects.select_related("location__sector")
         .filter(cla__user=user, end_date__isnull=True)
         .first()
+    )
+
+
+def with_open_deployment(qs: QuerySet[CLA]) -> QuerySet[CLA]:
+    """CLA rows carrying their open deployment (`open_deployments`, zero or one) in one query."""
+    return qs.prefetch_related(
+        Prefetch(
+            "deployments",
+            queryset=Deployment.objects.filter(end_date__isnull=True).select_related("location"),
+            to_attr="open_deployments",
+        )
+    )
+
+
+def with_participant_count(qs: QuerySet[Training]) -> QuerySet[Training]:
+    """Training rows with `participants_count`, counted apart from any filter on participants."""
+    through = Training.participants.through
+    count = (
+        through.objects.filter(training_id=OuterRef("pk"))
+        .order_by()
+        .values("training_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        participants_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
     )

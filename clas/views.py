@@ -19,8 +19,6 @@ from clas.filters import (
     NetworkFilter,
     SectorFilter,
     TrainingFilter,
-    with_open_deployment,
-    with_participant_count,
 )
 from protection_plans.selectors import plan_list
 
@@ -96,7 +94,7 @@ def cla_list(request: HttpRequest) -> HttpResponse:
     return render_list_page(
         request,
         "clas/cla_list.html",
-        queryset=with_open_deployment(selectors.cla_list(user=request.user)),
+        queryset=selectors.with_open_deployment(selectors.cla_list(user=request.user)),
         filterset_class=CLAFilter,
     )
 
@@ -104,7 +102,7 @@ def cla_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def cla_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    cla = get_object_or_404(with_open_deployment(selectors.cla_list(user=user)), pk=pk)
+    cla = get_object_or_404(selectors.with_open_deployment(selectors.cla_list(user=user)), pk=pk)
     context = {
         "cla": cla,
         "deployments": selectors.deployment_list(user=user).filter(cla=cla),
@@ -160,7 +158,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
     return render_list_page(
         request,
         "clas/training_list.html",
-        queryset=with_participant_count(selectors.training_list(user=request.user)),
+        queryset=selectors.with_participant_count(selectors.training_list(user=request.user)),
         filterset_class=TrainingFilter,
     )
 

@@ -9,9 +9,9 @@ from rest_framework.serializers import BaseSerializer
 
 from clas.api import LocationSummarySerializer, SectorSummarySerializer
 from clas.models import Location
-from protection_plans.filters import PlanFilter, with_review_overdue
+from protection_plans.filters import PlanFilter
 from protection_plans.models import Measure, PlanVersion, ProtectionPlan, Threat, VulnerableGroup
-from protection_plans.selectors import plan_detail_queryset, plan_list
+from protection_plans.selectors import plan_detail_queryset, plan_list, with_review_overdue
 
 
 class PlanLocationSerializer(LocationSummarySerializer):

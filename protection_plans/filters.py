@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -11,19 +10,6 @@ from clas.filters import ANY, StrictBooleanFilter, scoped_choices
 from clas.models import Sector
 from clas.selectors import sector_list
 from protection_plans.models import ProtectionPlan
-
-# Plans in force whose periodic review should have started by now.
-_IN_FORCE = (ProtectionPlan.Status.ACTIVE, ProtectionPlan.Status.UNDER_REVIEW)
-
-
-def with_review_overdue(qs: QuerySet[ProtectionPlan]) -> QuerySet[ProtectionPlan]:
-    """Plan rows with `review_overdue`: in force and past their next review date."""
-    overdue = Q(status__in=_IN_FORCE, next_review_due__lt=timezone.localdate())
-    return qs.annotate(
-        review_overdue=Case(
-            When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-    )
 
 
 class PlanFilter(filters.FilterSet):

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, render
 
 from clas.views import render_list_page
 from protection_plans import selectors
-from protection_plans.filters import PlanFilter, with_review_overdue
+from protection_plans.filters import PlanFilter
+from protection_plans.selectors import with_review_overdue
 
 
 @login_required
