@@ -36,8 +36,10 @@ from reporting.selectors import (
     report_period_alerts,
 )
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-PDF_CSS = Path(__file__).resolve().parent / "static" / "reporting" / "report-pdf.css"
+PDF_DIR = (
+    Path(__file__).resolve().parent / "pdf"
+)  # fonts and stylesheet of the PDFs, not web static files
+PDF_CSS = PDF_DIR / "report.css"
 
 FLASH_DEADLINE = dt.timedelta(hours=1)
 
@@ -227,8 +229,8 @@ def render_pdf(html: str) -> bytes:
     from weasyprint import CSS, HTML
 
     document = f"<!doctype html><html><head><meta charset='utf-8'></head><body>{html}</body></html>"
-    stylesheet = CSS(string=PDF_CSS.read_text(), base_url=f"{FONT_DIR}/")
-    return HTML(string=document, base_url=f"{FONT_DIR}/").write_pdf(stylesheets=[stylesheet])
+    stylesheet = CSS(string=PDF_CSS.read_text(), base_url=f"{PDF_DIR}/")
+    return HTML(string=document, base_url=f"{PDF_DIR}/").write_pdf(stylesheets=[stylesheet])
 
 
 def alerts_csv(qs: QuerySet[Alert]) -> bytes:
