@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env_bool, env_int, env_list, env_str, env_url
 
 from .base import *  # noqa: F403
@@ -9,29 +13,40 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         "The environment variable SECRET_KEY must be at least 50 random characters."
     )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required.")
 env_url("DATABASE_URL", ("postgres", "postgresql"), required=True)
 env_url("REDIS_URL", ("redis", "rediss"), required=True)
 
+# Plain HTTP only where nothing travels over a network: a check of the production processes on
+# 127.0.0.1. It turns off the HTTPS redirect, HSTS and secure-only cookies, and allows an
+# http:// SITE_URL; `check --deploy` warns about each of these.
+ALLOW_PLAIN_HTTP = env_bool("ALLOW_PLAIN_HTTP", False)
+
+# Links in emails point here: a real deployment has an address of its own, never a default.
+SITE_URL = env_str("SITE_URL", required=True).rstrip("/")
+_site = urlparse(SITE_URL)
+if _site.scheme not in (("https", "http") if ALLOW_PLAIN_HTTP else ("https",)) or not _site.netloc:
+    raise ImproperlyConfigured(
+        "The environment variable SITE_URL must be the https:// address users reach the "
+        f"system at, got {SITE_URL!r}."
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not ALLOW_PLAIN_HTTP)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if ALLOW_PLAIN_HTTP else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_SECURE = not ALLOW_PLAIN_HTTP
+CSRF_COOKIE_SECURE = not ALLOW_PLAIN_HTTP
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+LOG_FORMAT = env_choice("LOG_FORMAT", "json", ("plain", "json"))  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

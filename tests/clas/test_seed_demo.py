@@ -445,6 +445,7 @@ def test_it_refuses_to_run_under_production_settings() -> None:
         "ALLOWED_HOSTS": "example.org",
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
         "REDIS_URL": "redis://127.0.0.1:1/0",
+        "SITE_URL": "https://example.org",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "seed_demo", "--skip-checks"],

@@ -41,6 +41,13 @@ SETTINGS_VARIABLES = (
     "LOG_LEVEL",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
+    "SITE_URL",
+    "ALLOW_PLAIN_HTTP",
+    "LOG_FORMAT",
+    "HEALTH_MAX_PENDING_SECONDS",
+    "METRICS_ALLOWED_IPS",
+    "METRICS_TOKEN",
+    "PROMETHEUS_MULTIPROC_DIR",
 )
 
 PROBE = """
@@ -71,6 +78,7 @@ def production_environment(**overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "early-warning.example.org",
         "DATABASE_URL": "postgres://earlywarning:secret@db.example.org:5432/earlywarning",
         "REDIS_URL": "redis://redis.example.org:6379/0",
+        "SITE_URL": "https://early-warning.example.org",
     }
     values.update(overrides)
     return values
@@ -130,6 +138,11 @@ def test_production_starts_with_the_required_variables() -> None:
         ("MISSION_TIME_ZONE", "Africa/Atlantis"),
         ("LOG_LEVEL", "loud"),
         ("SECURE_HSTS_SECONDS", "a year"),
+        ("SITE_URL", None),
+        ("SITE_URL", "http://early-warning.example.org"),
+        ("SITE_URL", "early-warning.example.org"),
+        ("SITE_URL", "https://"),
+        ("ALLOW_PLAIN_HTTP", "perhaps"),
     ],
 )
 def test_production_refuses_to_start_naming_the_bad_variable(
@@ -193,6 +206,28 @@ def test_deploy_checks_fail_without_hsts() -> None:
 
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr
+
+
+def test_plain_http_is_allowed_only_by_its_setting_and_deploy_checks_say_so() -> None:
+    variables = production_environment(
+        ALLOW_PLAIN_HTTP="true", SITE_URL="http://127.0.0.1:8000", ALLOWED_HOSTS="127.0.0.1"
+    )
+    started = start("config.settings.production", variables)
+    checked = run_python(
+        "config.settings.production",
+        variables,
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+
+    assert started.returncode == 0, started.stderr
+    output = checked.stdout + checked.stderr
+    assert checked.returncode != 0
+    for warning in ("security.W008", "security.W012", "security.W016"):
+        assert warning in output
 
 
 def test_embedded_default_uses_sqlite_under_var_and_runs_tasks_in_process() -> None:
