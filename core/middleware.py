@@ -1,11 +1,17 @@
-"""A strict Content Security Policy: no inline scripts or styles anywhere."""
+"""A strict Content Security Policy: no inline scripts or styles anywhere; a database that
+does not answer is a 503 to try again, not a 500."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from core.views import database_unavailable, is_database_outage
+
+logger = logging.getLogger(__name__)
 
 
 def _tile_origin() -> str:
@@ -33,3 +39,25 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/api/docs"):
             response.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """PostgreSQL down or restarting, met in a view or its template: JSON 503 for the API, a
+    "try again" page keeping what was posted for people, both with Retry-After. Works with
+    DEBUG on too; core.views.server_error (handler500) does the same for outages met in other
+    middleware, such as the session being saved."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_outage(exception):
+            return None
+        # Answered here, so Django logs no traceback: say what happened.
+        logger.warning(
+            "Database unavailable, %s %s answered 503: %r", request.method, request.path, exception
+        )
+        return database_unavailable(request)

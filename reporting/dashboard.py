@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -42,6 +41,7 @@ from alerts.models import Alert, ThreatCategory
 from alerts.selectors import alert_list
 from clas.models import CommunityAlertNetwork, Deployment, Gender, Location, Role, User
 from clas.selectors import location_list
+from core.cache import cache_get_or_compute
 from protection_plans.models import ProtectionPlan
 from protection_plans.selectors import plan_list
 from reporting.figures import networks_summary, period_alerts, plan_reviews_due, response_times
@@ -595,13 +595,11 @@ def _compute(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
 
 def _cached(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
     """The figures and the map of a scope and filters, kept 60 s: the map the page's script
-    asks for right after the page comes from the same entry."""
-    key = _cache_key(user, filters)
-    data = cache.get(key)
-    if data is None:
-        data = _compute(user=user, filters=filters)
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+    asks for right after the page comes from the same entry. Computed on every request while
+    the cache is down: slower, but the dashboard still answers."""
+    return cache_get_or_compute(
+        _cache_key(user, filters), lambda: _compute(user=user, filters=filters), CACHE_SECONDS
+    )
 
 
 def dashboard_figures(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
