@@ -218,6 +218,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
             user=request.user,
             data=serializer.to_input(),
             client_key=serializer.validated_data["client_key"],
+            channel="api",
         )
         return self.detail_response(self.scoped_alert(alert.pk), status=201 if created else 200)
 

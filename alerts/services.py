@@ -41,7 +41,9 @@ from alerts.models import (
 )
 from clas.models import CommunityAlertNetwork, Location, Role, User
 from clas.selectors import scoped_location_ids
+from core import metrics
 from core.exceptions import ConcurrentUpdate, DomainError, IdempotencyConflict, InvalidTransition
+from core.logging import log_bind, log_context
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +188,7 @@ def _next_reference(year: int) -> str:
 
 
 def alert_create(
-    *, user: User, data: AlertInput, client_key: str | None = None
+    *, user: User, data: AlertInput, client_key: str | None = None, channel: str = "web"
 ) -> tuple[Alert, bool]:
     """Save an alert with its outbox record; route it after commit.
 
@@ -212,6 +214,7 @@ def alert_create(
             if existing is not None:
                 return existing, False
         raise
+    metrics.alert_received(channel)
     return alert, True
 
 
@@ -248,7 +251,10 @@ def _alert_insert(
         alert=alert, kind=AlertEvent.Kind.CREATED, actor=user, at=now, to_status=alert.status
     )
     AlertDispatch.objects.create(alert=alert, created_at=now)
-    transaction.on_commit(lambda: alert_dispatch_enqueue(alert_id=alert.pk))
+    # The callback carries the reference itself: on_commit may run after this call returns.
+    transaction.on_commit(
+        log_context(alert=alert.reference)(lambda: alert_dispatch_enqueue(alert_id=alert.pk))
+    )
     return alert
 
 
@@ -288,6 +294,7 @@ def queue_for_alert(alert: Alert) -> TriangulationQueue | None:
     return queues.first()
 
 
+@log_context()
 def alert_route(*, alert_id: int) -> bool:
     """Put a new alert on its queue, link likely duplicates, start the flash procedure.
 
@@ -303,6 +310,7 @@ def alert_route(*, alert_id: int) -> bool:
             .select_related("location")
             .get(pk=alert_id)
         )
+        log_bind(alert=alert.reference)
         now = timezone.now()
         dispatch.attempts += 1
         dispatch.last_attempt_at = now
@@ -335,6 +343,7 @@ def alert_route(*, alert_id: int) -> bool:
         dispatch.done_at = now
         dispatch.last_error = ""
         dispatch.save()
+    metrics.alert_routed(created_at=alert.created_at, routed_at=now)
     return True
 
 
@@ -467,6 +476,7 @@ def flash_recipients(alert: Alert) -> list[str]:
     return sorted(emails)
 
 
+@log_context()
 def alert_notify_flash(*, alert_id: int) -> bool:
     """Email the officers and coordinators about an Immediate or Extreme alert, once."""
     from alerts.notifications import send_flash_alert_email
@@ -478,6 +488,7 @@ def alert_notify_flash(*, alert_id: int) -> bool:
             .select_related("location", "category", "queue")
             .get(pk=alert_id)
         )
+        log_bind(alert=alert.reference)
         if alert.events.filter(kind=AlertEvent.Kind.NOTIFIED).exists():
             return False
         recipients = flash_recipients(alert)
@@ -745,6 +756,7 @@ def alert_escalate_overdue(*, now: dt.datetime | None = None) -> dict[str, int]:
     return {"escalated": escalated}
 
 
+@log_context()
 def alert_escalate(*, alert_id: int, now: dt.datetime | None = None) -> bool:
     from alerts.notifications import send_escalation_email
 
@@ -759,6 +771,7 @@ def alert_escalate(*, alert_id: int, now: dt.datetime | None = None) -> bool:
         alert = Alert.objects.select_related("queue__senior_officer", "location", "category").get(
             pk=alert_id
         )
+        log_bind(alert=alert.reference)
         senior = alert.queue.senior_officer if alert.queue_id else None
         if senior is not None and senior.email:
             send_escalation_email(alert=alert, recipient=senior.email)
@@ -772,4 +785,5 @@ def alert_escalate(*, alert_id: int, now: dt.datetime | None = None) -> bool:
             % {"minutes": alert.queue.ack_limit_minutes},
             data={"senior_officer_id": senior.pk if senior else None},
         )
+    metrics.alert_escalated()
     return True

@@ -116,6 +116,7 @@ def alert_create(request: HttpRequest) -> HttpResponse:
                     user=user,
                     data=form.to_input(),
                     client_key=form.cleaned_data["client_key"] or None,
+                    channel="web",
                 )
             except ValidationError as exc:
                 errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}

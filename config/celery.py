@@ -6,6 +6,9 @@ import os
 
 from celery import Celery
 
+# Connects the task_failure signal that counts failed tasks, in every worker.
+import core.metrics  # noqa: F401
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("earlywarning")

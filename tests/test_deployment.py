@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import re
 import shlex
 import tomllib
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
 from celery.app.utils import find_app
 from django.conf import settings
+from django.http.request import validate_host
+from django.urls import resolve
 
 BASE_DIR = Path(settings.BASE_DIR)
 SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "EMAIL_HOST_PASSWORD")
@@ -203,7 +207,12 @@ def test_the_example_env_file_leaves_every_secret_empty() -> None:
     lines = (BASE_DIR / ".env.example").read_text().splitlines()
     values = dict(line.split("=", 1) for line in lines if re.match(r"^[A-Z_]+=", line))
 
-    assert values == {"SECRET_KEY": "", "ALLOWED_HOSTS": "", "POSTGRES_PASSWORD": ""}
+    assert values == {
+        "SECRET_KEY": "",
+        "ALLOWED_HOSTS": "",
+        "SITE_URL": "",
+        "POSTGRES_PASSWORD": "",
+    }
 
 
 def test_secrets_stay_out_of_the_image() -> None:
@@ -224,3 +233,68 @@ def test_the_dockerfile_builds_a_slim_image_that_runs_as_a_plain_user() -> None:
     assert "libpangoft2-1.0-0" in dockerfile
     assert "collectstatic --noinput" in dockerfile
     assert "compile_catalogues" in dockerfile
+
+
+def test_web_runs_gunicorn_with_the_project_config(services: dict[str, dict[str, Any]]) -> None:
+    command = command_of(services["web"])
+    path = option(command, "-c", "--config")
+
+    assert path == "config/gunicorn.py"
+    assert (BASE_DIR / path).is_file()
+    config = importlib.import_module("config.gunicorn")
+    assert callable(config.child_exit)
+    port = config.bind.rsplit(":", 1)[1]
+    assert any(str(mapping).endswith(f":{port}") for mapping in services["web"]["ports"])
+
+
+@pytest.mark.parametrize(
+    ("allowed_hosts", "host"),
+    [(".example.org,early-warning.example.org", "example.org"), ("*", "localhost")],
+)
+def test_web_is_healthchecked_on_healthz_with_a_host_django_accepts(
+    services: dict[str, dict[str, Any]], allowed_hosts: str, host: str
+) -> None:
+    healthcheck = services["web"]["healthcheck"]
+    test = healthcheck["test"]
+    assert test[:3] == ["CMD", "python", "-c"]
+
+    # Run the check's own code, with the request captured instead of sent.
+    sent = []
+    with (
+        mock.patch.dict(os.environ, {"ALLOWED_HOSTS": allowed_hosts}),
+        mock.patch(
+            "urllib.request.urlopen", side_effect=lambda request, **kw: sent.append(request)
+        ),
+    ):
+        exec(compile(test[3], "healthcheck", "exec"), {})
+
+    [request] = sent
+    assert request.full_url == "http://127.0.0.1:8000/healthz"
+    assert request.get_header("Host") == host
+    assert validate_host(host, allowed_hosts.split(","))
+    assert resolve("/healthz").url_name == "healthz"
+    assert healthcheck["retries"] >= 1
+
+
+def test_every_process_writes_its_metrics_to_one_shared_directory(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    processes = app_services(services)
+    assert {"web", *celery_services(services, "worker")} <= set(processes)
+    for name, service in processes.items():
+        directory = service["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+        sources = {volume.split(":")[1]: volume.split(":")[0] for volume in service["volumes"]}
+        assert sources.get(directory) == "metrics", name
+
+    # In memory, and writable by the image's user: a new volume is root's otherwise.
+    options = compose["volumes"]["metrics"]["driver_opts"]
+    uid = re.search(r"--uid\s+(\d+)", (BASE_DIR / "Dockerfile").read_text())
+    assert options["type"] == "tmpfs"
+    assert uid is not None
+    assert f"uid={uid.group(1)}" in options["o"].split(",")
+
+    pyproject = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())
+    assert any(
+        requirement.startswith("prometheus-client")
+        for requirement in pyproject["project"]["dependencies"]
+    )

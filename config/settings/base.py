@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -111,6 +112,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ew",
+            # A Redis that does not answer must not hold a page: the dashboards compute
+            # without the cache after a second (core.cache).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -234,16 +238,33 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Lines about an alert carry its reference (core.logging.log_context). `json` writes one object
+# per line for a log collector (the production default), `plain` is for people at a terminal.
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"alert": {"()": "core.logging.AlertContextFilter"}},
+    # A factory, not a fixed class: it reads LOG_FORMAT when logging starts, after
+    # production.py has changed the default.
+    "formatters": {"default": {"()": "core.logging.configured_formatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "default", "filters": ["alert"]}
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
     },
 }
+
+# What operators watch (core/health.py): /healthz fails when an alert has waited this long
+# to be routed; /metrics answers these addresses or networks, or a request with
+# `Authorization: Bearer <METRICS_TOKEN>` when a token is set.
+HEALTH_MAX_PENDING_SECONDS = env_int("HEALTH_MAX_PENDING_SECONDS", 300, minimum=1)
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Container healthchecks and Prometheus call the web process directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/live$", r"^metrics$"]
 
 # Links in emails point here.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
