@@ -34,12 +34,13 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
     ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 \
-    sh -c 'python manage.py compile_catalogues && python manage.py collectstatic --noinput' \
-    && mkdir -p /app/var/media \
-    && chown -R app:app /app/var
+    SITE_URL=https://build.invalid \
+    sh -c 'python manage.py compile_catalogues && python manage.py collectstatic --noinput'
+
+RUN mkdir -p /app/var/media /app/var/metrics && chown -R app:app /app/var
 
 USER app
 
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.py", "--bind", "0.0.0.0:8000"]

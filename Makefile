@@ -20,7 +20,7 @@ QUEUES ?= alerts,reports
 VAR := $(or $(VAR_DIR),var)
 
 .DEFAULT_GOAL := help
-.PHONY: help install catalogues run test lint format migrations-check web worker beat clean
+.PHONY: help install catalogues run test prod-check lint format migrations-check web worker beat clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -57,6 +57,11 @@ run: catalogues | $(VAR)  ## migrate, seed the demo and serve on http://127.0.0.
 test: catalogues  ## run the whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# PostgreSQL and Redis must be running (PROD_CHECK_DATABASE_URL, PROD_CHECK_REDIS_URL; see
+# .ci/prod-check). Debian's Chromium drives the smoke journey.
+prod-check: catalogues  ## the production path: collectstatic, the Dockerfile, gunicorn + worker + beat, a browser journey
+	bash .ci/prod-check
+
 lint: install  ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -73,7 +78,7 @@ migrations-check: install | $(VAR)  ## fail when a model change has no migration
 # run each with DJANGO_SETTINGS_MODULE=config.settings.production; see README.md.
 
 web: install  ## gunicorn serving config.wsgi on HOST:PORT (production settings by default)
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --access-logfile -
+	$(BIN)/gunicorn config.wsgi --config config/gunicorn.py --bind $(HOST):$(PORT)
 
 worker: install  ## a Celery worker for QUEUES (default alerts,reports; production runs one per queue)
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set: tasks run in-process, no worker is needed" >&2; exit 1; }
