@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -41,6 +42,16 @@ def _validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
         (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
         for name, messages in exc.message_dict.items()
     }
+
+
+def form_errors(form: forms.BaseForm) -> exceptions.ValidationError:
+    """A page form's errors as the API's field-level 400 body."""
+    return exceptions.ValidationError(
+        {
+            (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
+            for name, messages in form.errors.items()
+        }
+    )
 
 
 def domain_error_body(exc: DomainError) -> dict[str, Any]:
@@ -81,5 +92,6 @@ __all__ = [
     "domain_error_body",
     "exception_handler",
     "field_errors",
+    "form_errors",
     "status",
 ]

@@ -39,3 +39,10 @@ class IdempotencyConflict(DomainError):
 
     status_code = 422
     default_message = _("This form was already submitted with different content.")
+
+
+class PermissionRefused(DomainError):
+    """The user's role, or their relation to the object, does not allow the action."""
+
+    status_code = 403
+    default_message = _("You may not do this.")
