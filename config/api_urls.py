@@ -10,5 +10,4 @@ urlpatterns = [
     path("v1/", include("protection_plans.api_urls")),
     path("v1/", include("alerts.api_urls")),
     path("v1/", include("reporting.api_urls")),
-    path("v1/", include("reporting.dashboard_api_urls")),
 ]

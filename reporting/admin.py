@@ -1,5 +1,8 @@
 """Admin of reports and distribution lists. Reports grow by dozens a day: no full counts,
-and the alerts of a report are raw ids (a select of every alert would never load)."""
+and the alerts of a report are raw ids (a select of every alert would never load).
+
+Reports are opened, submitted, reviewed, compiled and distributed only by reporting.services:
+the admin corrects their text and their alerts, never their state, dates, files or figures."""
 
 from __future__ import annotations
 
@@ -9,6 +12,35 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import Assessment, AssessmentResponse, DistributionList, Report
+
+# Set by reporting.services as a report is opened, submitted, reviewed, compiled and
+# distributed: the admin corrects what was written, never where a report stands.
+LIFECYCLE_FIELDS = (
+    "status",
+    "due_at",
+    "submitted_at",
+    "reviewed_by",
+    "reviewed_at",
+    "review_comment",
+    "figures",
+    "pdf",
+    "csv",
+    "generated_at",
+    "distributed_at",
+    "created_at",
+    "updated_at",
+)
+# What a report is: fixed once it exists (its due time and uniqueness depend on them).
+IDENTITY_FIELDS = (
+    "kind",
+    "origin",
+    "scope",
+    "sector",
+    "location",
+    "period_start",
+    "period_end",
+    "author",
+)
 
 
 @admin.register(Report)
@@ -30,9 +62,9 @@ class ReportAdmin(admin.ModelAdmin):
     search_fields = ("title", "location__name", "location__code")
     date_hierarchy = "period_start"
     show_full_result_count = False
-    autocomplete_fields = ("location", "sector", "author", "reviewed_by")
+    autocomplete_fields = ("location", "sector", "author")
     raw_id_fields = ("alert", "alerts")
-    readonly_fields = ("figures", "generated_at", "submitted_at", "created_at", "updated_at")
+    readonly_fields = LIFECYCLE_FIELDS
     fieldsets = (
         (
             None,
@@ -74,8 +106,16 @@ class ReportAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (_("Times"), {"fields": ("generated_at", "created_at", "updated_at")}),
+        (
+            _("Times"),
+            {"fields": ("generated_at", "distributed_at", "created_at", "updated_at")},
+        ),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Report | None = None) -> tuple:
+        if obj is None:
+            return LIFECYCLE_FIELDS
+        return (*IDENTITY_FIELDS, *LIFECYCLE_FIELDS)
 
 
 class DistributionListForm(forms.ModelForm):

@@ -19,20 +19,24 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
 from alerts.models import Alert
 from clas.api import LocationSummarySerializer, SectorSummarySerializer
-from clas.models import Role, User
+from clas.models import User
 from clas.selectors import open_deployment_for
 from core.api import detail_error, field_errors
+from core.validators import validate_plausible_year
 from reporting import selectors, services
-from reporting.filters import ReportFilter, validate_plausible_year
+from reporting.filters import ReportFilter
 from reporting.models import Report
+from reporting.permissions import may_track_reports
 
 WRITTEN_KIND_CHOICES = [(kind.value, kind.label) for kind in services.WRITTEN_KINDS]
 
@@ -210,6 +214,16 @@ class DayQuerySerializer(serializers.Serializer):
     day = serializers.DateField(required=False, validators=[validate_plausible_year])
 
 
+# Permissions -----------------------------------------------------------------------------
+
+
+class MayTrackReports(BasePermission):
+    message = _("Only coordinators and HQ follow the late reports.")
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return may_track_reports(request.user)
+
+
 # Viewset ---------------------------------------------------------------------------------
 
 
@@ -330,15 +344,16 @@ class ReportViewSet(
         filters=False,
         responses={200: PendingReportSerializer(many=True), 400: _ERRORS[400], 403: _ERRORS[403]},
     )
-    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=None,
+        filterset_class=None,
+        permission_classes=[IsAuthenticated, MayTrackReports],
+    )
     def overdue(self, request: Request) -> Response:
-        user = request.user
-        if not (user.is_mission_wide or user.role == Role.COORDINATOR):
-            raise exceptions.PermissionDenied(
-                _("Only coordinators and HQ follow the late reports.")
-            )
         query = DayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         day = query.validated_data.get("day") or selectors.mission_today()
-        rows = selectors.reports_overdue(user=user, day=day)
+        rows = selectors.reports_overdue(user=request.user, day=day)
         return Response(PendingReportSerializer(rows, many=True).data)

@@ -1,25 +1,19 @@
+"""The API of reporting under /api/v1/: the reports here, the monitoring, the joint assessment
+and the dashboard from their packages. URL names have no namespace (`dashboard-figures`)."""
+
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from reporting import api, monitoring_api
+from reporting import api
 
 router = SimpleRouter()
 router.register("reports", api.ReportViewSet, basename="report")
 
-urlpatterns = router.urls
-urlpatterns += [
-    path("monitoring/", monitoring_api.MonitoringView.as_view(), name="monitoring-figures"),
-    path("assessment/", monitoring_api.AssessmentView.as_view(), name="assessment-state"),
-    path(
-        "assessment/answers/",
-        monitoring_api.AssessmentAnswersView.as_view(),
-        name="assessment-answers",
-    ),
-    path(
-        "assessment/compile/",
-        monitoring_api.AssessmentCompileView.as_view(),
-        name="assessment-compile",
-    ),
+urlpatterns = [
+    *router.urls,
+    path("", include("reporting.monitoring.api_urls")),
+    path("", include("reporting.assessment.api_urls")),
+    path("", include("reporting.dashboard.api_urls")),
 ]

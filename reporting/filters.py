@@ -7,36 +7,18 @@ rows, the API answers 400), never a server error.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from clas.filters import scoped_choices
 from clas.models import Location, Sector
 from clas.selectors import location_list, sector_list
+from core.pages import scoped_choices
+from core.validators import validate_plausible_year
+from core.widgets import DateInput
 from reporting.models import Report
 
 SEARCH_MAX_LENGTH = 200
-# Far outside this range is a typing error.
-EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-
-
-def validate_plausible_year(value: dt.date) -> None:
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise forms.ValidationError(_("Check the year of this date."), code="implausible_year")
-
-
-class DateInput(forms.DateInput):
-    """A browser date picker; its value is always ISO (YYYY-MM-DD) whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ReportFilter(filters.FilterSet):

@@ -11,7 +11,8 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from reporting.filters import DateInput, validate_plausible_year
+from core.validators import validate_plausible_year
+from core.widgets import DateInput
 from reporting.models import Report
 from reporting.services import ReviewDecision
 

@@ -14,20 +14,14 @@ from alerts.models import Alert
 from clas.models import Deployment, Location, Role, User
 from clas.selectors import scoped_location_ids
 from reporting.models import Report
+from reporting.permissions import readable_reports
 
 
 def report_list(*, user: User) -> QuerySet[Report]:
-    """CLAs and coordinators: reports of their locations; Force: compiled reports of their
-    sector and the mission; HQ and admin: all."""
-    qs = Report.objects.select_related("location", "sector", "author")
-    if user.is_mission_wide:
-        return qs
-    if user.role == Role.FORCE:
-        return qs.filter(origin=Report.Origin.COMPILED).filter(
-            Q(scope=Report.Scope.MISSION) | Q(sector_id=user.sector_id)
-        )
-    ids = scoped_location_ids(user) or []
-    return qs.filter(Q(location__in=ids) | Q(author=user))
+    """The reports the user may read (reporting.permissions.readable_reports)."""
+    return Report.objects.select_related("location", "sector", "author").filter(
+        readable_reports(user)
+    )
 
 
 # --- written reports: what is due and what is late ----------------------------------------
@@ -39,28 +33,6 @@ REPORT_DUE_TIME = dt.time(9, 0)
 PENDING_WINDOW_DAYS = 7
 # A report counts as delivered once it reached the coordinator, even if it was sent back.
 DELIVERED_STATUSES = (Report.Status.SUBMITTED, Report.Status.RETURNED, Report.Status.ACCEPTED)
-# Its author may still change (and submit) a written report in these states.
-EDITABLE_STATUSES = (Report.Status.DRAFT, Report.Status.RETURNED)
-
-
-def report_may_edit(user: User, report: Report) -> bool:
-    return (
-        report.origin == Report.Origin.WRITTEN
-        and report.author_id == user.pk
-        and report.status in EDITABLE_STATUSES
-    )
-
-
-def report_may_review(user: User, report: Report) -> bool:
-    """HQ, and the coordinators of the field office covering the report's location."""
-    if report.origin != Report.Origin.WRITTEN or report.author_id == user.pk:
-        return False
-    if user.is_mission_wide:
-        return True
-    if user.role != Role.COORDINATOR or not user.field_office_id or report.location is None:
-        return False
-    office_id = report.location.field_office_id or report.location_id
-    return user.field_office_id in (office_id, report.location_id)
 
 
 def report_is_late(report: Report, now: dt.datetime | None = None) -> bool:
@@ -146,14 +118,24 @@ def reports_pending(
     """
     if not user.is_authenticated or (user.role == Role.FORCE and not user.is_mission_wide):
         return []
-    now = now or timezone.now()
-    as_of = min(now, day_bounds(day, day)[1])
+    as_of = min(now or timezone.now(), day_bounds(day, day)[1])
     first = day - dt.timedelta(days=max(days, 1) - 1)
     ids = scoped_location_ids(user)
     locations = Location.objects.filter(is_active=True)
     if ids is not None:
         locations = locations.filter(pk__in=ids)
+    pending = [
+        *_pending_daily(locations, first=first, day=day, as_of=as_of),
+        *_pending_flash(locations, day=day, as_of=as_of),
+    ]
+    pending.sort(key=lambda p: (p.due_at, p.location.name, p.kind))
+    return pending
 
+
+def _days_deployed(
+    locations: QuerySet[Location], *, first: dt.date, day: dt.date
+) -> set[tuple[int, dt.date]]:
+    """(location, day) for every day from `first` to `day` a CLA was deployed there."""
     deployments = (
         Deployment.objects.filter(location__in=locations, start_date__lte=day)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
@@ -166,7 +148,13 @@ def reports_pending(
         while current <= last:
             expected.add((location_id, current))
             current += dt.timedelta(days=1)
+    return expected
 
+
+def _pending_daily(
+    locations: QuerySet[Location], *, first: dt.date, day: dt.date, as_of: dt.datetime
+) -> list[PendingReport]:
+    expected = _days_deployed(locations, first=first, day=day)
     written = Report.objects.filter(
         origin=Report.Origin.WRITTEN,
         kind=Report.Kind.DAILY,
@@ -182,7 +170,6 @@ def reports_pending(
         else:
             drafts[key] = report
     by_id = {loc.pk: loc for loc in locations.filter(pk__in={k[0] for k in expected})}
-
     pending = []
     for location_id, period_start in expected:
         due = report_due_at(period_start)
@@ -196,6 +183,12 @@ def reports_pending(
                 report=drafts.get((location_id, period_start)),
             )
         )
+    return pending
+
+
+def _pending_flash(
+    locations: QuerySet[Location], *, day: dt.date, as_of: dt.datetime
+) -> list[PendingReport]:
     flash = (
         Report.objects.filter(
             kind=Report.Kind.FLASH,
@@ -207,19 +200,17 @@ def reports_pending(
         .exclude(status__in=DELIVERED_STATUSES)
         .select_related("location")
     )
-    for report in flash:
-        pending.append(
-            PendingReport(
-                location=report.location,
-                kind=Report.Kind.FLASH,
-                period_start=report.period_start,
-                due_at=report.due_at,
-                is_late=report.due_at <= as_of,
-                report=report,
-            )
+    return [
+        PendingReport(
+            location=report.location,
+            kind=Report.Kind.FLASH,
+            period_start=report.period_start,
+            due_at=report.due_at,
+            is_late=report.due_at <= as_of,
+            report=report,
         )
-    pending.sort(key=lambda p: (p.due_at, p.location.name, p.kind))
-    return pending
+        for report in flash
+    ]
 
 
 def reports_overdue(

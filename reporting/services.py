@@ -22,17 +22,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alerts.models import Alert
-from clas.models import CommunityAlertNetwork, Deployment, Role, Sector, User
-from core.exceptions import DomainError, InvalidTransition
+from clas.models import CommunityAlertNetwork, Deployment, Location, Sector, User
+from core.exceptions import DomainError, InvalidTransition, PermissionRefused
+from core.export import csv_safe
 from protection_plans.models import ProtectionPlan
 from reporting.figures import alert_figures, networks_summary, period_alerts, plan_reviews_due
 from reporting.models import DistributionList, Report
-from reporting.selectors import (
+from reporting.permissions import (
     EDITABLE_STATUSES,
+    is_report_author,
+    may_review_report,
+    may_write_reports,
+)
+from reporting.selectors import (
     mission_today,
     report_due_at,
     report_list,
-    report_may_review,
     report_period_alerts,
 )
 
@@ -172,14 +177,12 @@ def report_compile(
         raise DomainError(_("The period ends before it starts."), field="period_end")
     scope = Report.Scope.SECTOR if sector_id else Report.Scope.MISSION
     sector = Sector.objects.get(pk=sector_id) if sector_id else None
+    flash_alert = (
+        Alert.objects.select_related("location", "category").get(pk=alert_id) if alert_id else None
+    )
     with translation.override(settings.REPORT_LANGUAGE):
         figures = report_figures(start=start, end=end, scope=scope, sector_id=sector_id)
         title = _report_title(kind=kind, start=start, end=end, sector=sector)
-        flash_alert = (
-            Alert.objects.select_related("location", "category").get(pk=alert_id)
-            if alert_id
-            else None
-        )
         html = render_to_string(
             "reporting/compiled_report.html",
             {
@@ -193,10 +196,12 @@ def report_compile(
                 "generated_at": timezone.now(),
             },
         )
-    pdf_bytes = render_pdf(html)
-    csv_bytes = alerts_csv(
-        period_alerts(_scope_alerts(scope=scope, sector_id=sector_id), start=start, end=end)
-    )
+    files = {
+        "pdf": render_pdf(html),
+        "csv": alerts_csv(
+            period_alerts(_scope_alerts(scope=scope, sector_id=sector_id), start=start, end=end)
+        ),
+    }
     key = {
         "kind": kind,
         "origin": Report.Origin.COMPILED,
@@ -206,6 +211,7 @@ def report_compile(
     }
     if sector_id:
         key["sector_id"] = sector_id
+    stem = f"{kind}-{sector.code if sector else 'mission'}-{start.isoformat()}-{end.isoformat()}"
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(**key).first() or Report(**key)
         report.title = title
@@ -215,17 +221,22 @@ def report_compile(
         report.generated_at = timezone.now()
         if flash_alert is not None and kind != Report.Kind.FLASH:
             report.alert = flash_alert
-        stem = f"{kind}-{sector.code if sector else 'mission'}-{start.isoformat()}-{end.isoformat()}".lower()
-        for field_name, content, ext in (("pdf", pdf_bytes, "pdf"), ("csv", csv_bytes, "csv")):
-            old = getattr(report, field_name)
-            if old:
-                old.delete(save=False)
-            getattr(report, field_name).save(f"{stem}.{ext}", ContentFile(content), save=False)
+        _replace_files(report, stem=stem.lower(), files=files)
         report.save()
     return report
 
 
+def _replace_files(report: Report, *, stem: str, files: dict[str, bytes]) -> None:
+    """Store each file (field name -> content) as `<stem>.<field name>`, deleting the old one."""
+    for field_name, content in files.items():
+        old = getattr(report, field_name)
+        if old:
+            old.delete(save=False)
+        getattr(report, field_name).save(f"{stem}.{field_name}", ContentFile(content), save=False)
+
+
 def render_pdf(html: str) -> bytes:
+    # WeasyPrint loads Pango and its fonts (half a second): only the processes rendering pay.
     from weasyprint import CSS, HTML
 
     document = f"<!doctype html><html><head><meta charset='utf-8'></head><body>{html}</body></html>"
@@ -246,38 +257,32 @@ def alerts_csv(qs: QuerySet[Alert]) -> bytes:
     for a in rows:
         ack = (a.acknowledged_at - a.created_at).total_seconds() if a.acknowledged_at else ""
         resp = (a.responded_at - a.created_at).total_seconds() if a.responded_at else ""
-        writer.writerow(
-            [
-                a.reference,
-                a.reported_at.isoformat(),
-                a.occurred_at.isoformat(),
-                a.location.name,
-                a.location.prefecture,
-                a.location.sector.name,
-                a.place,
-                a.category.code,
-                a.urgency,
-                a.severity,
-                a.certainty,
-                a.status,
-                a.outcome,
-                a.response,
-                a.victims_killed,
-                a.victims_injured,
-                a.victims_abducted,
-                a.victims_sexual_violence,
-                a.victims_displaced,
-                ack,
-                resp,
-                _csv_safe(a.description),
-            ]
-        )
+        row = [
+            a.reference,
+            a.reported_at.isoformat(),
+            a.occurred_at.isoformat(),
+            a.location.name,
+            a.location.prefecture,
+            a.location.sector.name,
+            a.place,
+            a.category.code,
+            a.urgency,
+            a.severity,
+            a.certainty,
+            a.status,
+            a.outcome,
+            a.response,
+            a.victims_killed,
+            a.victims_injured,
+            a.victims_abducted,
+            a.victims_sexual_violence,
+            a.victims_displaced,
+            ack,
+            resp,
+            a.description,
+        ]
+        writer.writerow([csv_safe(cell) for cell in row])
     return buffer.getvalue().encode("utf-8")
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is a formula in spreadsheets: neutralise it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _distribution_body() -> str:
@@ -327,13 +332,6 @@ def report_distribute(*, report_id: int, force: bool = False) -> int:
 
 WRITTEN_KINDS = (Report.Kind.DAILY, Report.Kind.WEEKLY)
 TEXT_FIELDS = ("title", "key_events", "can_activity", "needs", "narrative")
-
-
-class PermissionRefused(DomainError):
-    """The user's role, or their relation to the report, does not allow the action."""
-
-    status_code = 403
-    default_message = gettext_lazy("You may not do this.")
 
 
 class ReviewDecision(TextChoices):
@@ -417,39 +415,11 @@ def report_create(
     The alerts reported there during the period are attached (again on each save and on
     submission, so alerts logged later in the day are included).
     """
-    if kind not in WRITTEN_KINDS:
-        raise DomainError(
-            _("Only daily reports and weekly analyses are written this way."), field="kind"
-        )
-    if user.role != Role.CLA:
-        raise PermissionRefused(_("Only CLAs write daily reports and weekly analyses."))
-    if location_id is None:
-        raise DomainError(
-            _("You are not deployed to a location, so you cannot write reports."),
-            field="location",
-        )
-    deployment = (
-        Deployment.objects.select_related("location")
-        .filter(cla__user=user, end_date__isnull=True, location_id=location_id)
-        .first()
-    )
-    if deployment is None:
-        raise DomainError(
-            _("You can only write reports for the location you are deployed to."),
-            field="location",
-        )
+    deployment = _deployment_to_write_from(user=user, kind=kind, location_id=location_id)
     location = deployment.location
-    if not location.is_active:
-        raise DomainError(_("This location is no longer active."), field="location")
-    if period_start > mission_today(now):
-        raise DomainError(_("A report cannot cover a day in the future."), field="period_start")
-    period_end = _period_end(kind=kind, period_start=period_start, period_end=period_end)
-    if period_end < deployment.start_date:
-        raise DomainError(
-            _("You were not deployed to %(location)s yet on %(date)s.")
-            % {"location": location.name, "date": period_start.isoformat()},
-            field="period_start",
-        )
+    period_end = _written_period_end(
+        deployment=deployment, kind=kind, period_start=period_start, period_end=period_end, now=now
+    )
     content = {
         "title": title.strip()
         or _default_title(
@@ -462,6 +432,26 @@ def report_create(
         "narrative": narrative,
     }
     _validate_content(content)
+    return _insert_written(
+        user=user,
+        kind=kind,
+        location=location,
+        period_start=period_start,
+        period_end=period_end,
+        content=content,
+    )
+
+
+def _insert_written(
+    *,
+    user: User,
+    kind: str,
+    location: Location,
+    period_start: dt.date,
+    period_end: dt.date,
+    content: dict[str, str],
+) -> Report:
+    """The draft with the alerts of its period, unless the report of that period exists."""
     duplicate = _duplicate_error(kind=kind, location_name=location.name, period_start=period_start)
     if Report.objects.filter(
         origin=Report.Origin.WRITTEN, kind=kind, location=location, period_start=period_start
@@ -488,6 +478,56 @@ def report_create(
     return report
 
 
+def _deployment_to_write_from(*, user: User, kind: str, location_id: int | None) -> Deployment:
+    """The CLA's open deployment at the location of the report, or a refusal."""
+    if kind not in WRITTEN_KINDS:
+        raise DomainError(
+            _("Only daily reports and weekly analyses are written this way."), field="kind"
+        )
+    if not may_write_reports(user):
+        raise PermissionRefused(_("Only CLAs write daily reports and weekly analyses."))
+    if location_id is None:
+        raise DomainError(
+            _("You are not deployed to a location, so you cannot write reports."),
+            field="location",
+        )
+    deployment = (
+        Deployment.objects.select_related("location")
+        .filter(cla__user=user, end_date__isnull=True, location_id=location_id)
+        .first()
+    )
+    if deployment is None:
+        raise DomainError(
+            _("You can only write reports for the location you are deployed to."),
+            field="location",
+        )
+    if not deployment.location.is_active:
+        raise DomainError(_("This location is no longer active."), field="location")
+    return deployment
+
+
+def _written_period_end(
+    *,
+    deployment: Deployment,
+    kind: str,
+    period_start: dt.date,
+    period_end: dt.date | None,
+    now: dt.datetime | None,
+) -> dt.date:
+    """The end of the period a CLA may report on: not in the future, not before the
+    deployment; the same day for a daily report, the Sunday for a weekly analysis."""
+    if period_start > mission_today(now):
+        raise DomainError(_("A report cannot cover a day in the future."), field="period_start")
+    period_end = _period_end(kind=kind, period_start=period_start, period_end=period_end)
+    if period_end < deployment.start_date:
+        raise DomainError(
+            _("You were not deployed to %(location)s yet on %(date)s.")
+            % {"location": deployment.location.name, "date": period_start.isoformat()},
+            field="period_start",
+        )
+    return period_end
+
+
 def _lock_own_report(*, user: User, report_id: int) -> Report:
     """Lock a written report the user authored and may still change, or refuse."""
     report = (
@@ -498,7 +538,7 @@ def _lock_own_report(*, user: User, report_id: int) -> Report:
     )
     if report is None:
         raise Http404
-    if report.author_id != user.pk:
+    if not is_report_author(user, report):
         raise PermissionRefused(_("Only the author of a report can change or submit it."))
     if report.status not in EDITABLE_STATUSES:
         raise InvalidTransition(
@@ -588,7 +628,7 @@ def report_review(
             raise Http404
         if report.author_id == user.pk:
             raise PermissionRefused(_("You cannot review your own report."))
-        if not report_may_review(user, report):
+        if not may_review_report(user, report):
             raise PermissionRefused(
                 _(
                     "Only the coordinators of the field office covering %(location)s and HQ review its reports."

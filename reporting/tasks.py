@@ -7,6 +7,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from alerts.models import Alert
 from clas.models import Sector
 from core.periodic import single_run
 from reporting import services
@@ -45,8 +46,6 @@ def compile_weekly_reports(monday: str | None = None) -> dict[str, int]:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def compile_flash_digest(alert_id: int) -> int:
     """At once, for an Immediate or Extreme alert: the sector's flash digest of the day."""
-    from alerts.models import Alert
-
     alert = Alert.objects.select_related("location").get(pk=alert_id)
     day = timezone.localtime(alert.reported_at).date()
     report = services.report_compile(

@@ -1,8 +1,12 @@
+"""The pages of reporting, all in the "reporting" namespace: the reports here, the monitoring,
+the joint assessment and the dashboard from their packages (which have no namespace of their
+own, so the dashboard is `reporting:dashboard`)."""
+
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
-from reporting import assessment_views, monitoring_views, views
+from reporting import views
 
 app_name = "reporting"
 urlpatterns = [
@@ -15,11 +19,7 @@ urlpatterns = [
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/csv/", views.report_csv, name="report_csv"),
-    path("monitoring/", monitoring_views.monitoring, name="monitoring"),
-    path("assessment/", assessment_views.assessment, name="assessment"),
-    path("assessment/compile/", assessment_views.assessment_compile, name="assessment_compile"),
+    path("", include("reporting.monitoring.urls")),
+    path("", include("reporting.assessment.urls")),
+    path("", include("reporting.dashboard.urls")),
 ]
-
-from reporting.dashboard_urls import urlpatterns as _dashboard_urlpatterns  # noqa: E402
-
-urlpatterns += _dashboard_urlpatterns

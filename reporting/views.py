@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,21 +23,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts.selectors import alert_list
-from clas.models import Role, User
+from clas.models import User
 from clas.selectors import open_deployment_for
-from core.exceptions import DomainError, InvalidTransition
+from core.exceptions import DomainError, InvalidTransition, PermissionRefused
+from core.pages import render_list_page
 from reporting import selectors, services
 from reporting.filters import ReportFilter
 from reporting.forms import DayForm, ReportForm, ReviewForm, last_week_monday
 from reporting.models import Report
+from reporting.permissions import (
+    EDITABLE_STATUSES,
+    is_report_author,
+    may_edit_report,
+    may_review_report,
+    may_track_reports,
+    may_write_reports,
+)
 
-PAGE_SIZE = 50
 DOWNLOADS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
-
-
-def may_track_reports(user: User) -> bool:
-    """Who follows the late reports of several locations."""
-    return user.is_mission_wide or user.role == Role.COORDINATOR
 
 
 # --- the archive --------------------------------------------------------------------------
@@ -48,24 +50,20 @@ def may_track_reports(user: User) -> bool:
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     queryset = selectors.report_list(user=user)
-    filterset = ReportFilter(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
-    rows = rows.order_by("-period_start", "kind", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context: dict[str, Any] = {
-        "filter": filterset,
-        "page_obj": page,
-        "rows": page.object_list,
-        "now": timezone.now(),
-        "may_track": may_track_reports(user),
-    }
-    if user.role == Role.CLA:
+    context: dict[str, Any] = {"now": timezone.now(), "may_track": may_track_reports(user)}
+    if may_write_reports(user):
         context["deployment"] = open_deployment_for(user)
         context["pending"] = selectors.reports_pending(user=user, day=selectors.mission_today())
         context["returned"] = list(
             queryset.filter(author=user, status=Report.Status.RETURNED).order_by("-period_start")
         )
-    return render(request, "reporting/report_list.html", context)
+    return render_list_page(
+        request,
+        "reporting/report_list.html",
+        queryset=queryset.order_by("-period_start", "kind", "-pk"),
+        filterset_class=ReportFilter,
+        context=context,
+    )
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -86,7 +84,7 @@ def report_create(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in services.WRITTEN_KINDS:
         raise Http404
     user = request.user
-    if user.role != Role.CLA:
+    if not may_write_reports(user):
         raise PermissionDenied
     deployment = open_deployment_for(user)
     context: dict[str, Any] = {"kind": kind, "kind_label": Report.Kind(kind).label}
@@ -106,7 +104,7 @@ def report_create(request: HttpRequest, kind: str) -> HttpResponse:
                     period_start=period_start,
                     **form.content(),
                 )
-            except services.PermissionRefused as exc:
+            except PermissionRefused as exc:
                 raise PermissionDenied(exc.message) from exc
             except DomainError as exc:
                 _add_service_error(form, exc)
@@ -140,7 +138,7 @@ def _saved(request: HttpRequest, report: Report) -> HttpResponse:
 def _submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.report_submit(user=request.user, report_id=pk)
-    except services.PermissionRefused as exc:
+    except PermissionRefused as exc:
         raise PermissionDenied(exc.message) from exc
     except InvalidTransition as exc:
         messages.error(request, exc.message)
@@ -156,9 +154,9 @@ def _submit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     report = get_object_or_404(selectors.report_list(user=user), pk=pk)
-    if report.origin != Report.Origin.WRITTEN or report.author_id != user.pk:
+    if not is_report_author(user, report):
         raise PermissionDenied
-    if not selectors.report_may_edit(user, report):
+    if not may_edit_report(user, report):
         messages.info(request, _("This report was submitted: it can no longer be changed."))
         return redirect("reporting:report_detail", pk=pk)
     if request.method == "POST":
@@ -166,7 +164,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 report = services.report_update(user=user, report_id=pk, **form.content())
-            except services.PermissionRefused as exc:
+            except PermissionRefused as exc:
                 raise PermissionDenied(exc.message) from exc
             except InvalidTransition as exc:
                 messages.error(request, exc.message)
@@ -206,7 +204,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _report_alerts(user: User, report: Report) -> QuerySet:
     """Attached alerts once submitted; while the author still writes, those that will be."""
-    if report.status in selectors.EDITABLE_STATUSES:
+    if report.status in EDITABLE_STATUSES:
         ids = selectors.report_period_alerts(report).values("pk")
     else:
         ids = report.alerts.values("pk")
@@ -219,13 +217,11 @@ def _render_detail(
     user = request.user
     context: dict[str, Any] = {"report": report}
     if report.origin == Report.Origin.WRITTEN:
-        may_review = report.status == Report.Status.SUBMITTED and selectors.report_may_review(
-            user, report
-        )
+        may_review = report.status == Report.Status.SUBMITTED and may_review_report(user, report)
         context.update(
             {
                 "alerts": _report_alerts(user, report),
-                "may_edit": selectors.report_may_edit(user, report),
+                "may_edit": may_edit_report(user, report),
                 "may_review": may_review,
                 "review_form": review_form or (ReviewForm() if may_review else None),
                 "is_late": selectors.report_is_late(report),
@@ -247,7 +243,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, report, review_form=form)
     try:
         report = services.report_review(user=user, report_id=pk, **form.cleaned_data)
-    except services.PermissionRefused as exc:
+    except PermissionRefused as exc:
         raise PermissionDenied(exc.message) from exc
     except InvalidTransition as exc:
         messages.error(request, exc.message)

@@ -116,3 +116,72 @@ def test_distribution_list_refuses_a_bad_address(
     assert response.status_code == 200
     assert "not-an-address is not a valid email address" in response.content.decode()
     assert not DistributionList.objects.filter(name="HQ").exists()
+
+
+LIFECYCLE = {
+    "status",
+    "due_at",
+    "submitted_at",
+    "reviewed_by",
+    "reviewed_at",
+    "review_comment",
+    "figures",
+    "pdf",
+    "csv",
+    "generated_at",
+    "distributed_at",
+}
+IDENTITY = {"kind", "origin", "scope", "sector", "location", "period_start", "period_end", "author"}
+
+
+def test_the_admin_shows_but_never_changes_where_a_report_stands(
+    superuser_client: Client, report: Report
+) -> None:
+    response = superuser_client.get(url("reporting.Report", "change", report.pk))
+
+    fields = set(response.context["adminform"].form.fields)
+    assert not fields & (LIFECYCLE | IDENTITY)
+    assert {"title", "key_events", "narrative", "alert", "alerts"} <= fields
+    assert "distributed_at" in response.content.decode()
+
+
+def test_a_new_report_in_the_admin_gets_its_kind_and_place_but_no_state(
+    superuser_client: Client, mission: Mission
+) -> None:
+    response = superuser_client.get(url("reporting.Report", "add"))
+
+    fields = set(response.context["adminform"].form.fields)
+    assert not fields & LIFECYCLE
+    assert fields >= IDENTITY
+
+
+def test_the_admin_corrects_the_text_of_a_report_not_its_status(
+    superuser_client: Client, report: Report
+) -> None:
+    alert_ids = ",".join(str(pk) for pk in report.alerts.values_list("pk", flat=True))
+
+    response = superuser_client.post(
+        url("reporting.Report", "change", report.pk),
+        {
+            "title": "Ippy daily, corrected",
+            "security_level": "calm",
+            "key_events": "Market day, calm.",
+            "can_activity": "",
+            "needs": "",
+            "narrative": "",
+            "alert": "",
+            "alerts": alert_ids,
+            "status": Report.Status.ACCEPTED,
+            "review_comment": "Looks fine",
+            "period_start": "2020-01-01",
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report.refresh_from_db()
+    assert report.title == "Ippy daily, corrected"
+    assert report.key_events == "Market day, calm."
+    assert report.status == Report.Status.DRAFT
+    assert report.review_comment == ""
+    assert report.period_start != dt.date(2020, 1, 1)

@@ -7,6 +7,7 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.core.cache import cache
 
+from config.celery import app
 from reporting.models import Report
 from reporting.tasks import compile_daily_digests, compile_weekly_reports
 
@@ -20,8 +21,6 @@ def test_reports_are_scheduled_in_the_mission_time_zone() -> None:
 
 
 def test_report_tasks_go_to_the_reports_queue() -> None:
-    from config.celery import app
-
     route = app.amqp.router.route({}, "reporting.tasks.compile_weekly_reports")
     assert route["queue"].name == "reports"
     assert app.amqp.router.route({}, "alerts.tasks.route_alert")["queue"].name == "alerts"
