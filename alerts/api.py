@@ -20,18 +20,19 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, permissions, viewsets
-from rest_framework.decorators import action
+from rest_framework import exceptions, viewsets
+from rest_framework.decorators import action as action_route
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
 from rest_framework.views import APIView
 
-from alerts import services
+from alerts import permissions, services
 from alerts.filters import AlertFilter
 from alerts.models import Alert, AlertEvent, AlertLink, ThreatCategory, TriangulationQueue
-from alerts.selectors import alert_list, can_see_source_identity, category_list, queue_list
+from alerts.selectors import alert_list, category_list, queue_list
 from alerts.serializers import (
     MAX_ID,
     AlertAssignSerializer,
@@ -46,6 +47,7 @@ from alerts.serializers import (
     QueueSerializer,
     ThreatCategorySerializer,
 )
+from alerts.transitions import TRANSITIONS, Transition
 from clas.models import User
 from core.api import detail_error, field_errors
 
@@ -112,14 +114,13 @@ class AlertPagination(PageNumberPagination):
             raise exceptions.ValidationError({self.page_query_param: [exc.detail]}) from None
 
 
-class CanLogAlerts(permissions.BasePermission):
+class CanLogAlerts(BasePermission):
     message = _("Your role cannot log alerts.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if getattr(view, "action", None) != "create":
             return True
-        user = request.user
-        return bool(user.is_superuser or user.role in services.LOGGING_ROLES)
+        return permissions.may_log_alerts(request.user)
 
 
 @extend_schema_view(
@@ -145,12 +146,14 @@ class CanLogAlerts(permissions.BasePermission):
     ),
 )
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [permissions.IsAuthenticated, CanLogAlerts]
+    permission_classes = [IsAuthenticated, CanLogAlerts]
     filterset_class = AlertFilter
     pagination_class = AlertPagination
     ordering_fields = ["reported_at", "occurred_at", "created_at", "urgency_rank", "severity_rank"]
     ordering = ["-reported_at", "-id"]
     lookup_value_regex = r"[0-9]+"
+
+    # Besides these, one endpoint per triage action (alerts/<id>/<action>/): TRIAGE_ENDPOINTS.
 
     def get_queryset(self) -> QuerySet[Alert]:
         if getattr(self, "swagger_fake_view", False):
@@ -177,7 +180,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     def detail_response(self, alert: Alert, status: int = 200) -> Response:
         context = {
             **self.get_serializer_context(),
-            "show_source_identity": can_see_source_identity(self.request.user, alert),
+            "show_source_identity": permissions.may_see_source_identity(self.request.user, alert),
         }
         return Response(AlertDetailSerializer(alert, context=context).data, status=status)
 
@@ -222,84 +225,66 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self.detail_response(self.scoped_alert(alert.pk), status=201 if created else 200)
 
-    def act(
-        self,
-        serializer_class: type[Serializer],
-        service: Callable[..., Alert],
-        rename: dict[str, str] | None = None,
-    ) -> Response:
+    def act(self, transition: Transition, serializer_class: type[Serializer]) -> Response:
         """Check the scope (404), type the input (400), call the service (403, 409)."""
         alert_id = int(self.kwargs[self.lookup_field])
         if alert_id > MAX_ID or not alert_list(user=self.request.user).filter(pk=alert_id).exists():
             raise Http404
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        values = {(rename or {}).get(k, k): v for k, v in serializer.validated_data.items()}
-        service(alert_id=alert_id, user=self.request.user, **values)
+        service = services.ACTION_SERVICES[transition.name]
+        service(alert_id=alert_id, user=self.request.user, **serializer.validated_data)
         return self.detail_response(self.scoped_alert(alert_id))
 
-    @extend_schema(
-        summary="Acknowledge a queued alert",
-        request=AlertNoteActionSerializer,
-        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request: Request, pk: str) -> Response:
-        return self.act(AlertNoteActionSerializer, services.alert_acknowledge)
 
-    @extend_schema(
-        summary="Assign the alert to an officer of its queue",
-        request=AlertAssignSerializer,
-        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def assign(self, request: Request, pk: str) -> Response:
-        return self.act(AlertAssignSerializer, services.alert_assign, {"officer": "officer_id"})
+def _triage_endpoint(
+    method: str, transition: Transition, serializer_class: type[Serializer], summary: str
+) -> Callable[..., Response]:
+    """The endpoint `alerts/<id>/<action>/` of an action of alerts.transitions."""
 
-    @extend_schema(
-        summary="Request triangulation (verification through another source)",
-        request=AlertTriangulateSerializer,
-        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def triangulate(self, request: Request, pk: str) -> Response:
-        return self.act(AlertTriangulateSerializer, services.alert_request_triangulation)
+    def endpoint(self: AlertViewSet, request: Request, pk: str) -> Response:
+        return self.act(transition, serializer_class)
 
-    @extend_schema(
-        summary="Record the outcome of the triangulation",
-        request=AlertOutcomeSerializer,
+    # DRF finds an extra action by the name of the view set's attribute holding it.
+    endpoint.__name__ = endpoint.__qualname__ = method
+    name = transition.name
+    endpoint = action_route(detail=True, methods=["post"], url_path=name, url_name=name)(endpoint)
+    return extend_schema(
+        summary=summary,
+        request=serializer_class,
         responses={200: AlertDetailSerializer, **ACTION_ERRORS},
-    )
-    @action(detail=True, methods=["post"], url_path="outcome", url_name="outcome")
-    def record_outcome(self, request: Request, pk: str) -> Response:
-        return self.act(AlertOutcomeSerializer, services.alert_record_outcome)
+    )(endpoint)
 
-    @extend_schema(
-        summary="Record the mission's response",
-        request=AlertResponseSerializer,
-        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
-    )
-    @action(detail=True, methods=["post"], url_path="response", url_name="response")
-    def record_response(self, request: Request, pk: str) -> Response:
-        return self.act(AlertResponseSerializer, services.alert_record_response)
 
-    @extend_schema(
-        summary="Close the alert",
-        request=AlertNoteActionSerializer,
-        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str) -> Response:
-        return self.act(AlertNoteActionSerializer, services.alert_close)
-
-    @extend_schema(
-        summary="Reopen a closed alert (a note saying why is required)",
-        request=AlertReopenSerializer,
-        responses={200: AlertDetailSerializer, **ACTION_ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def reopen(self, request: Request, pk: str) -> Response:
-        return self.act(AlertReopenSerializer, services.alert_reopen)
+# The actions of alerts.transitions the API offers (the others are for the pages only):
+# (method of the view set, as it always was; action; input; summary).
+TRIAGE_ENDPOINTS: tuple[tuple[str, str, type[Serializer], str], ...] = (
+    ("acknowledge", "acknowledge", AlertNoteActionSerializer, "Acknowledge a queued alert"),
+    ("assign", "assign", AlertAssignSerializer, "Assign the alert to an officer of its queue"),
+    (
+        "triangulate",
+        "triangulate",
+        AlertTriangulateSerializer,
+        "Request triangulation (verification through another source)",
+    ),
+    (
+        "record_outcome",
+        "outcome",
+        AlertOutcomeSerializer,
+        "Record the outcome of the triangulation",
+    ),
+    ("record_response", "response", AlertResponseSerializer, "Record the mission's response"),
+    ("close", "close", AlertNoteActionSerializer, "Close the alert"),
+    (
+        "reopen",
+        "reopen",
+        AlertReopenSerializer,
+        "Reopen a closed alert (a note saying why is required)",
+    ),
+)
+for _method, _action, _serializer, _summary in TRIAGE_ENDPOINTS:
+    _endpoint = _triage_endpoint(_method, TRANSITIONS[_action], _serializer, _summary)
+    setattr(AlertViewSet, _method, _endpoint)
 
 
 @extend_schema_view(

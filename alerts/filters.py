@@ -18,10 +18,10 @@ from django_filters import rest_framework as filters
 from alerts.models import Alert, Severity, TriangulationQueue, Urgency
 from alerts.selectors import queue_list
 from alerts.serializers import MAX_ID
-from alerts.services import validate_plausible_year
-from clas.filters import scoped_choices
 from clas.models import Location, Sector
 from clas.selectors import location_list, sector_list
+from core.pages import scoped_choices
+from core.validators import validate_plausible_year
 
 
 def start_of(day: dt.date) -> dt.datetime:

@@ -1,8 +1,8 @@
 """Forms of the alert pages: the CLA's alert form, the list filters and the triage actions.
 
 Forms only type and bound the input; the rules of the domain (dates, mission area, victim
-counts, network of the location) are checked by alerts.services, whose field errors the
-views put back on these forms' fields.
+counts, network of the location, plain text) are checked by alerts.services, whose field
+errors the views put back on these forms' fields. The triage forms follow alerts.transitions.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -28,19 +28,26 @@ from alerts.models import (
     TriangulationQueue,
     Urgency,
 )
-from alerts.selectors import category_list
-from alerts.services import CLIENT_KEY_PATTERN, MAX_VICTIMS, AlertInput, validate_plausible_year
+from alerts.selectors import intake_choices
+from alerts.services import CLIENT_KEY_PATTERN, MAX_VICTIMS, AlertInput
+from alerts.transitions import (
+    ACKNOWLEDGE,
+    ASSIGN,
+    CLOSE,
+    NOTE,
+    OUTCOME,
+    REOPEN,
+    RESPONSE,
+    TRANSITIONS,
+    TRIANGULATE,
+    Transition,
+)
 from clas.models import CommunityAlertNetwork, Location, Sector, User
-from clas.selectors import location_list, network_list, open_deployment_for, sector_list
+from clas.selectors import location_list, open_deployment_for, sector_list
+from core.validators import validate_plausible_year
+from core.widgets import DateInput
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-VICTIM_FIELDS = (
-    "victims_killed",
-    "victims_injured",
-    "victims_abducted",
-    "victims_sexual_violence",
-    "victims_displaced",
-)
 
 # CAP 1.2 definitions, short enough to read on a phone.
 URGENCY_CHOICES = [
@@ -231,12 +238,12 @@ class AlertForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        location_qs = location_list(user=user).filter(is_active=True)
-        locations = list(location_qs)
+        choices = intake_choices(user=user)
+        locations = list(choices.locations)
         self.locations = locations
-        self.fields["location"].queryset = location_qs
-        self.fields["category"].queryset = category_list()
-        networks = network_list(user=user).exclude(status=CommunityAlertNetwork.Status.DISSOLVED)
+        self.fields["location"].queryset = choices.locations
+        self.fields["category"].queryset = choices.categories
+        networks = choices.networks
         if len(locations) == 1:
             # A CLA works at one location: no need to choose it.
             self.fields["location"].widget = forms.HiddenInput()
@@ -260,29 +267,7 @@ class AlertForm(forms.Form):
         return self.locations[0] if len(self.locations) == 1 else None
 
     def to_input(self) -> AlertInput:
-        data = self.cleaned_data
-        can = data.get("source_can")
-        return AlertInput(
-            location_id=data["location"].pk,
-            category_id=data["category"].pk,
-            source_type=data["source_type"],
-            description=data["description"],
-            occurred_at=data["occurred_at"],
-            reported_at=data["reported_at"],
-            urgency=data["urgency"],
-            severity=data["severity"],
-            certainty=data["certainty"],
-            source_can_id=can.pk if can is not None else None,
-            source_name=data["source_name"],
-            source_contact=data["source_contact"],
-            place=data["place"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            perpetrator=data["perpetrator"],
-            description_language=data["description_language"],
-            translation=data["translation"],
-            **{name: data[name] for name in VICTIM_FIELDS},
-        )
+        return AlertInput.from_values(self.cleaned_data)
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Put the service's errors on the fields they name (the rest on the whole form)."""
@@ -299,13 +284,6 @@ def _default_location(user: User, locations: list[Location]) -> int | None:
 
 
 # --- lists --------------------------------------------------------------------------------
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class AlertFilterForm(forms.Form):
@@ -395,21 +373,13 @@ class QueueFilterForm(forms.Form):
 
 # --- triage actions -----------------------------------------------------------------------
 
-OPEN_STATUSES = (
-    Alert.Status.QUEUED,
-    Alert.Status.ACKNOWLEDGED,
-    Alert.Status.TRIANGULATING,
-    Alert.Status.VERIFIED,
-    Alert.Status.RESPONDED,
-)
-
 
 class ActionForm(forms.Form):
     """Base of the triage forms: every action carries the version of the alert it was shown
     with, so an action on a page that is out of date is refused instead of overwriting."""
 
-    # The statuses the action applies to: the page only offers the action there.
-    statuses: tuple[str, ...] = ()
+    # The action of alerts.transitions: the page offers the form only in the states it allows.
+    transition: ClassVar[Transition]
     title = _("Action")
     submit_label = _("Save")
 
@@ -423,11 +393,11 @@ class ActionForm(forms.Form):
 
     @classmethod
     def prefix_name(cls) -> str:
-        return cls.__name__.removesuffix("Form").lower()
+        return cls.transition.name
 
     @classmethod
     def applies_to(cls, alert: Alert) -> bool:
-        return alert.status in cls.statuses
+        return cls.transition.allows(alert.status)
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
@@ -443,14 +413,14 @@ def _note_field(*, required: bool = False, label: Any = None) -> forms.CharField
 
 
 class AcknowledgeForm(ActionForm):
-    statuses = (Alert.Status.QUEUED,)
+    transition = ACKNOWLEDGE
     title = _("Acknowledge")
     submit_label = _("Acknowledge")
     note = _note_field()
 
 
 class AssignForm(ActionForm):
-    statuses = OPEN_STATUSES
+    transition = ASSIGN
     title = _("Assign")
     submit_label = _("Assign")
     officer = forms.ModelChoiceField(
@@ -481,7 +451,7 @@ class AssignForm(ActionForm):
 
 
 class TriangulateForm(ActionForm):
-    statuses = (Alert.Status.ACKNOWLEDGED, Alert.Status.TRIANGULATING)
+    transition = TRIANGULATE
     title = _("Request triangulation")
     submit_label = _("Request triangulation")
     method = forms.ChoiceField(label=_("How"), choices=Triangulation.Method.choices)
@@ -489,7 +459,7 @@ class TriangulateForm(ActionForm):
 
 
 class OutcomeForm(ActionForm):
-    statuses = (Alert.Status.ACKNOWLEDGED, Alert.Status.TRIANGULATING)
+    transition = OUTCOME
     title = _("Record the outcome")
     submit_label = _("Record the outcome")
     outcome = forms.ChoiceField(
@@ -499,7 +469,7 @@ class OutcomeForm(ActionForm):
 
 
 class ResponseForm(ActionForm):
-    statuses = (Alert.Status.VERIFIED,)
+    transition = RESPONSE
     title = _("Record the response")
     submit_label = _("Record the response")
     response = forms.ChoiceField(
@@ -509,34 +479,38 @@ class ResponseForm(ActionForm):
 
 
 class CloseForm(ActionForm):
-    statuses = (Alert.Status.VERIFIED, Alert.Status.RESPONDED)
+    transition = CLOSE
     title = _("Close")
     submit_label = _("Close the alert")
     note = _note_field()
 
 
 class ReopenForm(ActionForm):
-    statuses = (Alert.Status.CLOSED,)
+    transition = REOPEN
     title = _("Reopen")
     submit_label = _("Reopen the alert")
     note = _note_field(required=True, label=_("Why it is reopened"))
 
 
 class NoteForm(ActionForm):
-    statuses = (*OPEN_STATUSES, Alert.Status.CLOSED)
+    transition = NOTE
     title = _("Add a note")
     submit_label = _("Add the note")
     note = _note_field(required=True)
 
 
-# The action names of the URL, in the order the page shows them.
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "acknowledge": AcknowledgeForm,
-    "triangulate": TriangulateForm,
-    "outcome": OutcomeForm,
-    "response": ResponseForm,
-    "close": CloseForm,
-    "reopen": ReopenForm,
-    "assign": AssignForm,
-    "note": NoteForm,
+_BY_ACTION: dict[str, type[ActionForm]] = {
+    form.transition.name: form
+    for form in (
+        AcknowledgeForm,
+        AssignForm,
+        TriangulateForm,
+        OutcomeForm,
+        ResponseForm,
+        CloseForm,
+        ReopenForm,
+        NoteForm,
+    )
 }
+# The form of every action of alerts.transitions, by name, in the table's order (the page's).
+ACTION_FORMS: dict[str, type[ActionForm]] = {name: _BY_ACTION[name] for name in TRANSITIONS}

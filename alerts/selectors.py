@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from alerts.models import Alert, ThreatCategory, TriangulationQueue
-from clas.models import Role, User
-from clas.selectors import scoped_location_ids
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from alerts.models import (
+    Alert,
+    AlertDispatch,
+    Severity,
+    ThreatCategory,
+    TriangulationQueue,
+    Urgency,
+)
+from clas.models import CommunityAlertNetwork, Location, Role, User
+from clas.selectors import location_list, network_list, scoped_location_ids
+from core.metrics import DispatchBacklog
 
 
 def alert_list(*, user: User) -> QuerySet[Alert]:
@@ -37,16 +50,56 @@ def queue_list(*, user: User) -> QuerySet[TriangulationQueue]:
     return qs.none()
 
 
-def can_see_source_identity(user: User, alert: Alert) -> bool:
-    """Who reported to the CLA: that CLA, coordinators, and HQ staff given the permission."""
-    if not user.is_authenticated or user.role == Role.FORCE:
-        return False
-    if alert.logged_by_id == user.pk:
-        return True
-    if user.role == Role.COORDINATOR:
-        return True
-    return user.role in (Role.HQ, Role.ADMIN) and user.can_view_source_identity
-
-
 def category_list() -> QuerySet[ThreatCategory]:
     return ThreatCategory.objects.filter(is_active=True)
+
+
+# --- what an alert may be logged with -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntakeChoices:
+    """The rows a user may pick in a new alert, on the page form and in the API alike."""
+
+    locations: QuerySet[Location]
+    categories: QuerySet[ThreatCategory]
+    networks: QuerySet[CommunityAlertNetwork]
+
+
+def intake_choices(*, user: User | AnonymousUser | None) -> IntakeChoices:
+    """Active locations of the user's scope, active categories, networks of the scope not
+    dissolved; nothing without a signed-in user."""
+    if user is None or not user.is_authenticated:
+        return IntakeChoices(
+            locations=Location.objects.none(),
+            categories=ThreatCategory.objects.none(),
+            networks=CommunityAlertNetwork.objects.none(),
+        )
+    return IntakeChoices(
+        locations=location_list(user=user).filter(is_active=True),
+        categories=category_list(),
+        networks=network_list(user=user).exclude(status=CommunityAlertNetwork.Status.DISSOLVED),
+    )
+
+
+# --- the pipeline as operators watch it (registered with core.metrics by AlertsConfig) -----
+
+
+def dispatch_backlog(now: dt.datetime | None = None) -> DispatchBacklog:
+    """Alerts saved but not yet routed (outbox rows still pending), and the oldest one's age."""
+    now = now or timezone.now()
+    row = AlertDispatch.objects.filter(state=AlertDispatch.State.PENDING).aggregate(
+        pending=Count("id"), oldest=Min("created_at")
+    )
+    oldest = row["oldest"]
+    age = max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
+    return DispatchBacklog(pending=row["pending"], oldest_seconds=round(age, 1))
+
+
+def urgent_unacknowledged() -> int:
+    """Queued alerts nobody has acknowledged that are Immediate or Extreme (flash alerts)."""
+    return (
+        Alert.objects.filter(status=Alert.Status.QUEUED)
+        .filter(Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME))
+        .count()
+    )

@@ -1,4 +1,5 @@
-"""Serializers of the alert API: they type and bound the input; the rules are the services'."""
+"""Serializers of the alert API: they type and bound the input; the rules (plain text among
+them) are the services'."""
 
 from __future__ import annotations
 
@@ -24,36 +25,22 @@ from alerts.models import (
     TriangulationQueue,
     Urgency,
 )
-from alerts.selectors import category_list
-from alerts.services import CLIENT_KEY_PATTERN, AlertInput, validate_plausible_year
+from alerts.selectors import intake_choices
+from alerts.services import CLIENT_KEY_PATTERN, AlertInput
 from alerts.timing import response_times
 from clas.api import LocationSummarySerializer, SectorSummarySerializer
-from clas.models import CommunityAlertNetwork, Location, User
-from clas.selectors import location_list, network_list, open_deployment_for
+from clas.models import User
+from clas.selectors import open_deployment_for
+from core.validators import validate_plausible_year
 
 # Database integers are 32-bit: anything larger is refused before it reaches a query.
 MAX_ID = 2_147_483_647
 MAX_COUNT = 2_147_483_647
 
-# HTML elements (and comments): alerts are plain text. Only element names count, so that
-# French quotes typed as <<Mouvement>> or "5 < 10" stay valid text.
-MARKUP = re.compile(
-    r"<!--|<\s*/?\s*(?:a|abbr|audio|b|base|body|br|button|code|details|div|em|embed|font|"
-    r"form|frame|frameset|h[1-6]|head|hr|html|i|iframe|img|input|li|link|marquee|math|meta|"
-    r"object|ol|p|pre|script|select|source|span|strong|style|svg|table|td|template|"
-    r"textarea|th|title|tr|u|ul|video)(?=[\s/>])[^<>]*>",
-    re.IGNORECASE,
-)
-
 client_key_validator = RegexValidator(
     CLIENT_KEY_PATTERN,
     _("Use 1 to 64 letters, digits or dashes (a UUID for example)."),
 )
-
-
-def no_markup(value: str) -> None:
-    if MARKUP.search(value or ""):
-        raise serializers.ValidationError(_("Write plain text, without HTML tags."))
 
 
 def person_name(user: User | None) -> str | None:
@@ -63,7 +50,8 @@ def person_name(user: User | None) -> str | None:
 
 
 class TextField(serializers.CharField):
-    """Plain text: no NUL bytes (the default of CharField), no markup, bounded."""
+    """Text: no NUL bytes (the default of CharField), bounded. Markup is refused by the
+    services (alerts.validators), for the pages and the API alike."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -71,28 +59,25 @@ class TextField(serializers.CharField):
         if not kwargs["required"]:
             kwargs.setdefault("default", "")
         super().__init__(**kwargs)
-        self.validators.append(no_markup)
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """An id among the rows the requesting user may use; any other id reads as unknown."""
+class IntakeChoiceField(serializers.PrimaryKeyRelatedField):
+    """An id among the rows the requesting user may log an alert with
+    (alerts.selectors.intake_choices); any other id reads as unknown."""
 
     default_error_messages = {
         "does_not_exist": _("Unknown, or not available to you."),
         "incorrect_type": _("Give the id (a whole number)."),
     }
 
-    def __init__(self, *, scoped: Any, **kwargs: Any) -> None:
-        self.scoped = scoped
+    def __init__(self, *, choices: str, **kwargs: Any) -> None:
+        self.choices_name = choices  # which of alerts.selectors.IntakeChoices
         super().__init__(**kwargs)
 
     def get_queryset(self) -> QuerySet:
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return self.scoped(None).none()
-        return self.scoped(user)
+        user = getattr(self.context.get("request"), "user", None)
+        return getattr(intake_choices(user=user), self.choices_name)
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str) and re.fullmatch(r"[0-9]{1,18}", data.strip()):
@@ -118,22 +103,6 @@ class CoordinateField(serializers.DecimalField):
         return super().validate_precision(value)
 
 
-def _active_locations(user: User | None) -> QuerySet[Location]:
-    if user is None:
-        return Location.objects.all()
-    return location_list(user=user).filter(is_active=True)
-
-
-def _networks(user: User | None) -> QuerySet[CommunityAlertNetwork]:
-    if user is None:
-        return CommunityAlertNetwork.objects.all()
-    return network_list(user=user).exclude(status=CommunityAlertNetwork.Status.DISSOLVED)
-
-
-def _categories(user: User | None) -> QuerySet[ThreatCategory]:
-    return category_list()
-
-
 class AlertCreateSerializer(serializers.Serializer):
     """The alert form of a CLA. Domain rules (dates, area, victims, network) are the service's."""
 
@@ -147,14 +116,14 @@ class AlertCreateSerializer(serializers.Serializer):
             "the alert already saved. The Idempotency-Key header does the same."
         ),
     )
-    location = ScopedPrimaryKeyField(
-        scoped=_active_locations,
+    location = IntakeChoiceField(
+        choices="locations",
         required=False,
         help_text=_("Defaults to the location of the CLA's open deployment."),
     )
-    category = ScopedPrimaryKeyField(scoped=_categories)
+    category = IntakeChoiceField(choices="categories")
     source_type = serializers.ChoiceField(choices=Alert.SourceType.choices)
-    source_can = ScopedPrimaryKeyField(scoped=_networks, required=False, allow_null=True)
+    source_can = IntakeChoiceField(choices="networks", required=False, allow_null=True)
     source_name = TextField(max_length=150)
     source_contact = TextField(max_length=100)
     place = TextField(max_length=150)
@@ -206,33 +175,7 @@ class AlertCreateSerializer(serializers.Serializer):
         return attrs
 
     def to_input(self) -> AlertInput:
-        data = self.validated_data
-        can = data.get("source_can")
-        return AlertInput(
-            location_id=data["location_id"],
-            category_id=data["category"].pk,
-            source_type=data["source_type"],
-            description=data["description"],
-            occurred_at=data["occurred_at"],
-            reported_at=data["reported_at"],
-            urgency=data["urgency"],
-            severity=data["severity"],
-            certainty=data["certainty"],
-            source_can_id=can.pk if can is not None else None,
-            source_name=data["source_name"],
-            source_contact=data["source_contact"],
-            place=data["place"],
-            latitude=data.get("latitude"),
-            longitude=data.get("longitude"),
-            perpetrator=data["perpetrator"],
-            victims_killed=data["victims_killed"],
-            victims_injured=data["victims_injured"],
-            victims_abducted=data["victims_abducted"],
-            victims_sexual_violence=data["victims_sexual_violence"],
-            victims_displaced=data["victims_displaced"],
-            description_language=data["description_language"],
-            translation=data["translation"],
-        )
+        return AlertInput.from_values(self.validated_data)
 
 
 # Triage actions ---------------------------------------------------------------------------
@@ -255,8 +198,12 @@ class AlertNoteActionSerializer(AlertActionSerializer):
 
 
 class AlertAssignSerializer(AlertActionSerializer):
+    # Named as the service takes it (officer_id): every action's input goes to its service as is.
     officer = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text=_("Id of an officer of the alert's queue.")
+        source="officer_id",
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_("Id of an officer of the alert's queue."),
     )
 
 

@@ -25,49 +25,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alerts import services
-from alerts.forms import (
-    ACTION_FORMS,
-    OPEN_STATUSES,
-    ActionForm,
-    AlertFilterForm,
-    AlertForm,
-    QueueFilterForm,
-)
+from alerts import permissions, services
+from alerts.forms import ACTION_FORMS, ActionForm, AlertFilterForm, AlertForm, QueueFilterForm
 from alerts.models import Alert, AlertEvent
-from alerts.selectors import alert_list, can_see_source_identity, queue_list
+from alerts.selectors import alert_list, queue_list
 from alerts.timing import response_time_rows
-from clas.models import Role, User
-from core.exceptions import ConcurrentUpdate, DomainError, IdempotencyConflict, InvalidTransition
+from alerts.transitions import OPEN_STATES
+from clas.models import User
+from core.exceptions import (
+    ConcurrentUpdate,
+    DomainError,
+    IdempotencyConflict,
+    InvalidTransition,
+    PermissionRefused,
+)
+from core.pages import PAGE_SIZE
 
-PAGE_SIZE = 50
 # The queue page shows the most urgent alerts first; beyond this the officer filters by queue.
 QUEUE_LIMIT = 200
-
-ACTION_SERVICES: dict[str, Callable[..., Alert]] = {
-    "acknowledge": services.alert_acknowledge,
-    "assign": services.alert_assign,
-    "triangulate": services.alert_request_triangulation,
-    "outcome": services.alert_record_outcome,
-    "response": services.alert_record_response,
-    "close": services.alert_close,
-    "reopen": services.alert_reopen,
-    "note": services.alert_add_note,
-}
-
-
-def _action_done_message(action: str, alert: Alert) -> str:
-    values = {"reference": alert.reference}
-    return {
-        "acknowledge": _("%(reference)s acknowledged."),
-        "assign": _("%(reference)s assigned."),
-        "triangulate": _("Triangulation of %(reference)s requested."),
-        "outcome": _("Outcome of %(reference)s recorded."),
-        "response": _("Response to %(reference)s recorded."),
-        "close": _("%(reference)s closed."),
-        "reopen": _("%(reference)s reopened."),
-        "note": _("Note added to %(reference)s."),
-    }[action] % values
 
 
 def mission_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -79,15 +54,6 @@ def mission_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def can_triage(user: User) -> bool:
-    """Who works the triangulation queues (alerts.services refuses everyone else)."""
-    return user.role == Role.FORCE or user.is_mission_wide
-
-
-def may_log_alerts(user: User) -> bool:
-    return user.is_superuser or user.role in services.LOGGING_ROLES
 
 
 def _with_last_update(qs: QuerySet[Alert]) -> QuerySet[Alert]:
@@ -105,7 +71,7 @@ def _with_last_update(qs: QuerySet[Alert]) -> QuerySet[Alert]:
 @mission_time
 def alert_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not may_log_alerts(user):
+    if not permissions.may_log_alerts(user):
         raise PermissionDenied
     context: dict[str, Any] = {}
     if request.method == "POST":
@@ -121,7 +87,7 @@ def alert_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
                 form.add_service_errors(errors)
-            except services.PermissionRefused as exc:
+            except PermissionRefused as exc:
                 raise PermissionDenied(exc.message) from exc
             except IdempotencyConflict as exc:
                 context["first_alert"] = (
@@ -174,7 +140,11 @@ def my_alerts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/my_alerts.html",
-        {"page_obj": page, "rows": page.object_list, "may_log": may_log_alerts(request.user)},
+        {
+            "page_obj": page,
+            "rows": page.object_list,
+            "may_log": permissions.may_log_alerts(request.user),
+        },
     )
 
 
@@ -211,12 +181,13 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     actions: list[tuple[str, ActionForm]] = []
-    if can_triage(user):
-        for name, form_class in ACTION_FORMS.items():
-            if bound is not None and isinstance(bound, form_class):
-                actions.append((name, bound))
-            elif form_class.applies_to(alert):
-                actions.append((name, form_class(alert=alert)))
+    for name, form_class in ACTION_FORMS.items():
+        if not permissions.may_take(user, form_class.transition):
+            continue
+        if bound is not None and isinstance(bound, form_class):
+            actions.append((name, bound))
+        elif form_class.applies_to(alert):
+            actions.append((name, form_class(alert=alert)))
     links = [(link.to_alert, link) for link in alert.links_out.select_related("to_alert")]
     links += [(link.from_alert, link) for link in alert.links_in.select_related("from_alert")]
     visible = set(
@@ -226,7 +197,7 @@ def _render_detail(
     )
     context = {
         "alert": alert,
-        "show_source": can_see_source_identity(user, alert),
+        "show_source": permissions.may_see_source_identity(user, alert),
         "events": alert.events.select_related("actor"),
         "triangulations": alert.triangulations.select_related("requested_by"),
         "links": [(other, link) for other, link in links if other.pk in visible],
@@ -245,7 +216,8 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     user = request.user
     alert = get_object_or_404(alert_list(user=user), pk=pk)
-    if not can_triage(user):
+    transition = form_class.transition
+    if not permissions.may_take(user, transition):
         raise PermissionDenied
     back = (
         redirect("alerts:queue")
@@ -260,10 +232,10 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, ConcurrentUpdate.default_message)
         return back
     try:
-        ACTION_SERVICES[action](alert_id=alert.pk, user=user, **form.service_kwargs())
+        services.ACTION_SERVICES[action](alert_id=alert.pk, user=user, **form.service_kwargs())
     except (ConcurrentUpdate, InvalidTransition) as exc:
         messages.error(request, exc.message)
-    except services.PermissionRefused as exc:
+    except PermissionRefused as exc:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         if exc.field in form.fields:
@@ -271,7 +243,7 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return _render_detail(request, alert, bound=form)
         messages.error(request, exc.message)
     else:
-        messages.success(request, _action_done_message(action, alert))
+        messages.success(request, transition.done_message(alert))
     return back
 
 
@@ -282,7 +254,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     queues = queue_list(user=user)
     form = QueueFilterForm(request.GET or None, queues=queues)
-    qs = alert_list(user=user).filter(status__in=OPEN_STATUSES)
+    qs = alert_list(user=user).filter(status__in=OPEN_STATES)
     if form.is_valid() and form.cleaned_data.get("queue"):
         qs = qs.filter(queue=form.cleaned_data["queue"])
     # Most urgent and most severe first; among equals, the one waiting longest.
@@ -299,7 +271,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @mission_time
 def queue(request: HttpRequest) -> HttpResponse:
-    if not can_triage(request.user):
+    if not permissions.may_triage(request.user):
         raise PermissionDenied
     context = _queue_context(request)
     context["queue_count"] = len(context["filter_form"].fields["queue"].queryset)
@@ -314,6 +286,6 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
             # Signed out while the page polled: reload it, which leads to the login page.
             return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         return redirect_to_login(request.get_full_path())
-    if not can_triage(request.user):
+    if not permissions.may_triage(request.user):
         raise PermissionDenied
     return render(request, "alerts/_queue_rows.html", _queue_context(request))

@@ -3,7 +3,8 @@
 Counters and the latency histogram are recorded where things happen: intake in the web,
 routing and escalation mostly in the Celery workers. Gauges (the backlog, unacknowledged
 urgent alerts) are read from the database at scrape time, so they are right whichever process
-serves the scrape.
+serves the scrape; core imports no app, so the alerts app registers how to read them
+(register_pipeline, from AlertsConfig.ready()).
 
 With PROMETHEUS_MULTIPROC_DIR set (gunicorn and Celery workers in production), every process
 writes its values to files in that directory and the scrape adds them up. The variable must be
@@ -134,7 +135,7 @@ def _on_task_failure(sender: Any = None, **kwargs: Any) -> None:
 task_failure.connect(_on_task_failure, weak=False, dispatch_uid="core.metrics.task_failure")
 
 
-# --- read at scrape time from the database ------------------------------------------------
+# --- read at scrape time from the database, by the app that owns the pipeline -----------
 
 
 @dataclass(frozen=True)
@@ -143,33 +144,36 @@ class DispatchBacklog:
     oldest_seconds: float
 
 
-def dispatch_backlog(now: dt.datetime | None = None) -> DispatchBacklog:
+@dataclass(frozen=True)
+class PipelineReaders:
+    """How the alert pipeline is read: core knows no app, the alerts app registers these."""
+
+    dispatch_backlog: Callable[[], DispatchBacklog]
+    urgent_unacknowledged: Callable[[], int]
+
+
+_pipeline: list[PipelineReaders] = []  # the one registered, once the apps are ready
+
+
+def register_pipeline(readers: PipelineReaders) -> None:
+    """Called by AlertsConfig.ready(); registering again replaces the readers."""
+    _pipeline[:] = [readers]
+
+
+def _readers() -> PipelineReaders:
+    if not _pipeline:
+        raise RuntimeError("No alert pipeline registered: is the alerts app installed?")
+    return _pipeline[0]
+
+
+def dispatch_backlog() -> DispatchBacklog:
     """Alerts saved but not yet routed (outbox rows still pending), and the oldest one's age."""
-    from django.db.models import Count, Min
-    from django.utils import timezone
-
-    from alerts.models import AlertDispatch
-
-    now = now or timezone.now()
-    row = AlertDispatch.objects.filter(state=AlertDispatch.State.PENDING).aggregate(
-        pending=Count("id"), oldest=Min("created_at")
-    )
-    oldest = row["oldest"]
-    age = max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
-    return DispatchBacklog(pending=row["pending"], oldest_seconds=round(age, 1))
+    return _readers().dispatch_backlog()
 
 
 def urgent_unacknowledged() -> int:
     """Queued alerts nobody has acknowledged that are Immediate or Extreme (flash alerts)."""
-    from django.db.models import Q
-
-    from alerts.models import Alert, Severity, Urgency
-
-    return (
-        Alert.objects.filter(status=Alert.Status.QUEUED)
-        .filter(Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME))
-        .count()
-    )
+    return _readers().urgent_unacknowledged()
 
 
 class AlertPipelineCollector:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from alerts.models import Alert, AlertEvent, Triangulation
 from alerts.timing import waiting_time
 from clas.models import User
+from core.formatting import duration_text
 
 register = template.Library()
 
@@ -27,20 +28,9 @@ _STATUS_BADGES = {
 
 @register.filter
 def duration(value: dt.timedelta | None) -> str:
-    """A short, readable duration: "45 s", "12 min", "2 h 05 min", "3 d 4 h"."""
-    if value is None:
-        return "\u2013"  # en dash
-    seconds = max(int(value.total_seconds()), 0)
-    if seconds < 60:
-        return _("%(seconds)s s") % {"seconds": seconds}
-    minutes = seconds // 60
-    if minutes < 60:
-        return _("%(minutes)s min") % {"minutes": minutes}
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return _("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
-    days, hours = divmod(hours, 24)
-    return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    """A short, readable duration, as everywhere (core.formatting): "45 s", "12 min",
+    "2 h 05 min", "3 d 4 h"."""
+    return duration_text(value)
 
 
 @register.filter

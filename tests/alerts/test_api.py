@@ -15,7 +15,7 @@ from alerts import services
 from alerts.models import Alert, AlertDispatch, AlertLink, ThreatCategory
 from clas.models import Role
 from tests import factories as f
-from tests.alerts.test_services import log
+from tests.alerts.support import log
 from tests.conftest import Mission
 
 pytestmark = pytest.mark.django_db

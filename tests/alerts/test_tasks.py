@@ -11,7 +11,7 @@ from django.utils import timezone
 from alerts import tasks
 from alerts.models import Alert, AlertDispatch, AlertEvent
 from core.periodic import single_run
-from tests.alerts.test_services import log
+from tests.alerts.support import log
 from tests.conftest import Mission
 
 pytestmark = pytest.mark.django_db

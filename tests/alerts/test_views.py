@@ -432,16 +432,15 @@ def test_a_forged_location_is_refused(mission: Mission) -> None:
 
 
 def test_html_in_an_alert_is_escaped_on_its_page(mission: Mission) -> None:
-    client = client_for(mission.cla)
-    client.post(
-        CREATE_URL,
-        alert_post(
-            mission,
-            description='<script>alert("x")</script> men at the well',
-            place="<b>Ippy</b>",
-        ),
+    # The services refuse markup; an alert saved before that rule, or corrected in the admin,
+    # may still hold some.
+    alert = f.AlertFactory(
+        location=mission.base_a,
+        logged_by=mission.cla,
+        description='<script>alert("x")</script> men at the well',
+        place="<b>Ippy</b>",
     )
-    alert = Alert.objects.get()
+    client = client_for(mission.cla)
 
     html = client.get(reverse("alerts:alert_detail", args=[alert.pk])).content.decode()
 

@@ -26,7 +26,7 @@ from core.cache import cache_get, cache_get_or_compute, cache_set
 from tests.alerts.test_views import alert_post
 from tests.conftest import Mission
 from tests.core.html import Page, parse
-from tests.reporting.test_dashboard import Data, build_data
+from tests.reporting.dashboard.support import Data, build_data
 
 DASHBOARD = "/dashboard/"
 FIGURES_API = "/api/v1/dashboard/"

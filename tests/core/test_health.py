@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from alerts.models import AlertDispatch
-from tests.alerts.test_services import log
+from tests.alerts.support import log
 from tests.conftest import Mission
 
 pytestmark = pytest.mark.django_db

@@ -31,7 +31,7 @@ from core.logging import (
     log_context,
 )
 from tests import factories as f
-from tests.alerts.test_services import log, make_input
+from tests.alerts.support import log, make_input
 from tests.config.test_settings import production_environment
 from tests.conftest import Mission
 

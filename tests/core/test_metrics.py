@@ -26,8 +26,8 @@ from alerts import services
 from alerts.models import Alert, AlertDispatch
 from alerts.tasks import route_alert
 from core import metrics
+from tests.alerts.support import log, make_input
 from tests.alerts.test_api import payload
-from tests.alerts.test_services import log, make_input
 from tests.conftest import Mission
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from pytest_django import Settings
 
 from tests.conftest import Mission
 from tests.integration.support import RedisServer, skip_reason
-from tests.reporting.test_dashboard import build_data
+from tests.reporting.dashboard.support import build_data
 
 pytestmark = [
     pytest.mark.integration,

@@ -1,0 +1,67 @@
+"""Writes of the early warning chain, one module per stage of an alert's life:
+
+- intake: an alert checked and saved with its outbox row, handed to a routing worker;
+- routing: put on its triangulation queue, duplicates linked, the flash procedure started,
+  and the sweep of what the broker never delivered;
+- triage: the Force's actions (alerts.transitions), each under the alert's lock;
+- escalation: the flash notification and the escalation of what nobody acknowledged.
+
+Callers use the package (`from alerts import services; services.alert_route(...)`).
+"""
+
+from __future__ import annotations
+
+from alerts.services.escalation import (
+    alert_escalate,
+    alert_escalate_overdue,
+    alert_notify_flash,
+    flash_notification_enqueue,
+    flash_recipients,
+)
+from alerts.services.intake import (
+    CLIENT_KEY_PATTERN,
+    MAX_VICTIMS,
+    AlertInput,
+    alert_create,
+    alert_dispatch_enqueue,
+    alert_validate,
+)
+from alerts.services.routing import alert_dispatch_sweep, alert_route, is_flash, queue_for_alert
+from alerts.services.triage import (
+    ACTION_SERVICES,
+    alert_acknowledge,
+    alert_add_note,
+    alert_assign,
+    alert_close,
+    alert_record_outcome,
+    alert_record_response,
+    alert_reopen,
+    alert_request_triangulation,
+)
+
+__all__ = [
+    "ACTION_SERVICES",
+    "CLIENT_KEY_PATTERN",
+    "MAX_VICTIMS",
+    "AlertInput",
+    "alert_acknowledge",
+    "alert_add_note",
+    "alert_assign",
+    "alert_close",
+    "alert_create",
+    "alert_dispatch_enqueue",
+    "alert_dispatch_sweep",
+    "alert_escalate",
+    "alert_escalate_overdue",
+    "alert_notify_flash",
+    "alert_record_outcome",
+    "alert_record_response",
+    "alert_reopen",
+    "alert_request_triangulation",
+    "alert_route",
+    "alert_validate",
+    "flash_notification_enqueue",
+    "flash_recipients",
+    "is_flash",
+    "queue_for_alert",
+]
