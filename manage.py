@@ -7,6 +7,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    # After the settings module is chosen: Django reads it when this is imported.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

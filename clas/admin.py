@@ -11,8 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -34,7 +33,7 @@ from clas.models import (
     Training,
     User,
 )
-from clas.selectors import can_see_focal_points
+from clas.selectors import can_see_focal_points, with_open_deployment
 from core.exceptions import DomainError
 
 
@@ -48,6 +47,47 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Show a DomainError on the field it names, or above the form if the form lacks it."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+class ServiceWritesAdmin(admin.ModelAdmin):
+    """An admin whose saves and deletes go through services.
+
+    Its forms check the services' rules to show errors on the fields; a rule broken by a
+    change someone else saved in between is refused by the service under its lock, and
+    said as a message instead of failing the request (the admin's transaction rolls back).
+    """
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc)
+
+    def _refused(self, request: HttpRequest, exc: DomainError) -> HttpResponse:
+        self.message_user(request, exc.message, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
 
 class ReadOnlyInlineMixin:
@@ -327,21 +367,7 @@ class CLAAdmin(admin.ModelAdmin):
         """End each CLA's open deployment the day before the date and open one at the location."""
         if not self._may_redeploy(request):
             raise PermissionDenied
-        raw_ids = request.GET.get("ids", "")
-        ids = [int(part) for part in raw_ids.split(",") if part.strip().isdigit()]
-        clas = list(
-            CLA.objects.filter(pk__in=ids)
-            .select_related("user")
-            .prefetch_related(
-                Prefetch(
-                    "deployments",
-                    queryset=Deployment.objects.filter(end_date__isnull=True).select_related(
-                        "location"
-                    ),
-                    to_attr="open_deployments",
-                )
-            )
-        )
+        clas = self._clas_to_redeploy(request.GET.get("ids", ""))
         changelist_url = reverse("admin:clas_cla_changelist")
         if not clas:
             self.message_user(request, gettext("Select at least one CLA."), messages.WARNING)
@@ -350,36 +376,16 @@ class CLAAdmin(admin.ModelAdmin):
         form = RedeployForm(request.POST or None, initial={"start_date": timezone.localdate()})
         if request.method == "POST" and form.is_valid():
             try:
-                with transaction.atomic():
-                    for cla in clas:
-                        try:
-                            services.deployment_move(
-                                cla=cla,
-                                location=form.cleaned_data["location"],
-                                start_date=form.cleaned_data["start_date"],
-                                note=form.cleaned_data["note"],
-                            )
-                        except DomainError as exc:
-                            if len(clas) > 1:
-                                exc.message = f"{cla}: {exc.message}"
-                            raise
+                services.deployments_move(
+                    clas=clas,
+                    location=form.cleaned_data["location"],
+                    start_date=form.cleaned_data["start_date"],
+                    note=form.cleaned_data["note"],
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d CLA redeployed to %(location)s from %(date)s.",
-                        "%(count)d CLAs redeployed to %(location)s from %(date)s.",
-                        len(clas),
-                    )
-                    % {
-                        "count": len(clas),
-                        "location": form.cleaned_data["location"],
-                        "date": date_format(form.cleaned_data["start_date"], "DATE_FORMAT"),
-                    },
-                    messages.SUCCESS,
-                )
+                self.message_user(request, _redeployed_message(clas, form), messages.SUCCESS)
                 if len(clas) == 1:
                     return HttpResponseRedirect(reverse("admin:clas_cla_change", args=[clas[0].pk]))
                 return HttpResponseRedirect(changelist_url)
@@ -394,6 +400,23 @@ class CLAAdmin(admin.ModelAdmin):
             "changelist_url": changelist_url,
         }
         return TemplateResponse(request, "admin/clas/cla/redeploy.html", context)
+
+    def _clas_to_redeploy(self, raw_ids: str) -> list[CLA]:
+        """The CLAs named in `?ids=1,2,3`, with their open deployment (for the page)."""
+        ids = [int(part) for part in raw_ids.split(",") if part.strip().isdigit()]
+        return list(with_open_deployment(CLA.objects.filter(pk__in=ids).select_related("user")))
+
+
+def _redeployed_message(clas: list[CLA], form: RedeployForm) -> str:
+    return ngettext(
+        "%(count)d CLA redeployed to %(location)s from %(date)s.",
+        "%(count)d CLAs redeployed to %(location)s from %(date)s.",
+        len(clas),
+    ) % {
+        "count": len(clas),
+        "location": form.cleaned_data["location"],
+        "date": date_format(form.cleaned_data["start_date"], "DATE_FORMAT"),
+    }
 
 
 class DeploymentForm(forms.ModelForm):
@@ -437,7 +460,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(admin.ModelAdmin):
+class DeploymentAdmin(ServiceWritesAdmin):
     form = DeploymentForm
     list_display = ("cla", "location", "start_date", "end_date", "is_open", "note")
     list_filter = (OpenFilter, "location__sector", "location__kind")
@@ -483,21 +506,6 @@ class DeploymentAdmin(admin.ModelAdmin):
             )
         obj.pk = saved.pk
         obj._state.adding = False
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # The form checked the rules; a change saved by someone else in between is refused
-        # by the service under the CLA's lock. Say so instead of failing the request.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Training)

@@ -6,7 +6,6 @@ can never be used to learn that an object outside it exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -30,21 +29,9 @@ from clas.models import (
     Training,
 )
 from clas.selectors import location_list, sector_list
+from core.pages import scoped_choices
 
 ANY = _("Any")
-
-
-def scoped_choices(
-    selector: Callable[..., QuerySet], model: type
-) -> Callable[[HttpRequest | None], QuerySet]:
-    """The choices of a filter: the selector's rows for the requesting user, none without one."""
-
-    def choices(request: HttpRequest | None) -> QuerySet:
-        if request is None or not request.user.is_authenticated:
-            return model.objects.none()
-        return selector(user=request.user)
-
-    return choices
 
 
 class _BooleanWidget(BooleanWidget):

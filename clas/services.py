@@ -20,11 +20,11 @@ first's deployment.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -53,6 +53,23 @@ def deployment_validate(
     Raises DomainError naming the field at fault. Call it inside the transaction that
     holds the CLA's lock when saving; forms call it alone to show the error early.
     """
+    _dates_validate(start_date=start_date, end_date=end_date)
+    location_changed = deployment is None or deployment.location_id != location.pk
+    if location_changed and not location.is_active:
+        raise DomainError(
+            gettext("%(location)s is not an active location; CLAs cannot be deployed there.")
+            % {"location": location},
+            field="location",
+        )
+    others = Deployment.objects.filter(cla=cla).select_related("location")
+    if deployment is not None and deployment.pk is not None:
+        others = others.exclude(pk=deployment.pk)
+    if end_date is None:
+        _second_open_refuse(cla=cla, others=others)
+    _overlap_refuse(cla=cla, others=others, start_date=start_date, end_date=end_date)
+
+
+def _dates_validate(*, start_date: dt.date, end_date: dt.date | None) -> None:
     if end_date is not None and end_date < start_date:
         raise DomainError(
             gettext("The deployment cannot end (%(end)s) before it starts (%(start)s).")
@@ -70,55 +87,53 @@ def deployment_validate(
                 % {"days": MAX_DAYS_AHEAD, "limit": _day(limit)},
                 field=field,
             )
-    location_changed = deployment is None or deployment.location_id != location.pk
-    if location_changed and not location.is_active:
+
+
+def _second_open_refuse(*, cla: CLA, others: QuerySet[Deployment]) -> None:
+    already_open = others.filter(end_date__isnull=True).first()
+    if already_open is not None:
         raise DomainError(
-            gettext("%(location)s is not an active location; CLAs cannot be deployed there.")
-            % {"location": location},
-            field="location",
+            gettext(
+                "%(cla)s already has an open deployment at %(location)s since %(start)s; "
+                "end it first."
+            )
+            % {
+                "cla": cla,
+                "location": already_open.location,
+                "start": _day(already_open.start_date),
+            },
+            field="cla",
         )
 
-    others = Deployment.objects.filter(cla=cla).select_related("location")
-    if deployment is not None and deployment.pk is not None:
-        others = others.exclude(pk=deployment.pk)
 
-    if end_date is None:
-        already_open = others.filter(end_date__isnull=True).first()
-        if already_open is not None:
-            raise DomainError(
-                gettext(
-                    "%(cla)s already has an open deployment at %(location)s since %(start)s; "
-                    "end it first."
-                )
-                % {
-                    "cla": cla,
-                    "location": already_open.location,
-                    "start": _day(already_open.start_date),
-                },
-                field="cla",
-            )
-
+def _overlap_refuse(
+    *,
+    cla: CLA,
+    others: QuerySet[Deployment],
+    start_date: dt.date,
+    end_date: dt.date | None,
+) -> None:
     overlapping = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
     if end_date is not None:
         overlapping = overlapping.filter(start_date__lte=end_date)
     clash = overlapping.order_by("start_date").first()
-    if clash is not None:
-        if clash.end_date is None:
-            message = gettext(
-                "These dates overlap the deployment of %(cla)s at %(location)s "
-                "open since %(start)s."
-            )
-        else:
-            message = gettext(
-                "These dates overlap the deployment of %(cla)s at %(location)s "
-                "from %(start)s to %(end)s."
-            )
-        params = {"cla": cla, "location": clash.location, "start": _day(clash.start_date)}
-        if clash.end_date is not None:
-            params["end"] = _day(clash.end_date)
-        # Name the date that falls inside the other deployment.
-        field = "start_date" if clash.start_date <= start_date else "end_date"
-        raise DomainError(message % params, field=field)
+    if clash is None:
+        return
+    if clash.end_date is None:
+        message = gettext(
+            "These dates overlap the deployment of %(cla)s at %(location)s open since %(start)s."
+        )
+    else:
+        message = gettext(
+            "These dates overlap the deployment of %(cla)s at %(location)s "
+            "from %(start)s to %(end)s."
+        )
+    params = {"cla": cla, "location": clash.location, "start": _day(clash.start_date)}
+    if clash.end_date is not None:
+        params["end"] = _day(clash.end_date)
+    # Name the date that falls inside the other deployment.
+    field = "start_date" if clash.start_date <= start_date else "end_date"
+    raise DomainError(message % params, field=field)
 
 
 @contextmanager
@@ -270,3 +285,24 @@ def deployment_move(
         return Deployment.objects.create(
             cla=locked, location=location, start_date=start_date, note=note
         )
+
+
+def deployments_move(
+    *, clas: Sequence[CLA], location: Location, start_date: dt.date, note: str = ""
+) -> list[Deployment]:
+    """Redeploy several CLAs to one location from start_date: all of them or none.
+
+    A refusal names the CLA it is about when there are several.
+    """
+    with transaction.atomic():
+        moved = []
+        for cla in clas:
+            try:
+                moved.append(
+                    deployment_move(cla=cla, location=location, start_date=start_date, note=note)
+                )
+            except DomainError as exc:
+                if len(clas) > 1:
+                    exc.message = f"{cla}: {exc.message}"
+                raise
+        return moved

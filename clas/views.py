@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django_filters import FilterSet
 
 from clas import selectors
 from clas.filters import (
@@ -20,28 +15,8 @@ from clas.filters import (
     SectorFilter,
     TrainingFilter,
 )
-from protection_plans.selectors import plan_list
-
-PAGE_SIZE = 50
-
-
-def render_list_page(
-    request: HttpRequest,
-    template: str,
-    *,
-    queryset: QuerySet,
-    filterset_class: type[FilterSet],
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """A filtered, paginated list. Invalid filter values show form errors and no rows."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        template,
-        {"filter": filterset, "page_obj": page, "rows": page.object_list, **(context or {})},
-    )
+from clas.sections import LOCATION_DETAIL, NETWORK_DETAIL, sections_render
+from core.pages import render_list_page
 
 
 @login_required
@@ -84,7 +59,7 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
             location=location, end_date__isnull=True
         ),
         "networks": selectors.network_list(user=user).filter(location=location),
-        "plan": plan_list(user=user).filter(location=location).first(),
+        "sections": sections_render(LOCATION_DETAIL, request=request, location_id=location.pk),
     }
     return render(request, "clas/location_detail.html", context)
 
@@ -148,7 +123,9 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "focal_points": selectors.focal_point_list(user=user).filter(network=network)
         if show_focal_points
         else [],
-        "plan": plan_list(user=user).filter(location=network.location_id).first(),
+        "sections": sections_render(
+            NETWORK_DETAIL, request=request, location_id=network.location_id
+        ),
     }
     return render(request, "clas/network_detail.html", context)
 

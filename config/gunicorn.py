@@ -25,10 +25,11 @@ def child_exit(server: Any, worker: Any) -> None:
     """A worker is gone: drop its live gauges from the metrics (see core/metrics.py)."""
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         return
+    # Imported here, in the master, and only in multiprocess mode: prometheus_client reads
+    # PROMETHEUS_MULTIPROC_DIR at import. The files are named by core.metrics' identifier
+    # (host and pid), not by the bare pid.
     from prometheus_client import multiprocess
 
-    # Imported late, in the master: the files are named by core.metrics' identifier
-    # (host and pid), not by the bare pid.
     from core.metrics import process_identifier
 
     multiprocess.mark_process_dead(process_identifier(worker.pid))

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
+
 # Context variables, not thread-locals: each thread and each asyncio task has its own value,
 # so a reference never leaks into the lines of a request served next on the same thread.
 _alert: ContextVar[str] = ContextVar("log_alert", default="")
@@ -108,8 +110,6 @@ def configured_formatter() -> logging.Formatter:
     Read when logging is configured (django.setup), after every settings module has run:
     production.py changes the default after base.py has built LOGGING.
     """
-    from django.conf import settings
-
     if getattr(settings, "LOG_FORMAT", "plain") == "json":
         return JsonFormatter()
     return PlainFormatter()

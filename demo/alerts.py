@@ -47,8 +47,9 @@ from alerts.models import (
     Triangulation,
     TriangulationQueue,
 )
-from clas.demo import data
-from clas.demo.db import (
+from clas.models import CommunityAlertNetwork, Deployment, FocalPoint, Location, User
+from demo import data
+from demo.db import (
     RawJson,
     foreign_key_checks_skipped,
     ids_reserve,
@@ -56,8 +57,7 @@ from clas.demo.db import (
     references_reserve,
     rows_insert,
 )
-from clas.demo.mission import distance_km, phone_number, rng_for
-from clas.models import CommunityAlertNetwork, Deployment, FocalPoint, Location, User
+from demo.mission import distance_km, phone_number, rng_for
 from protection_plans.models import Threat
 
 DEMO_ALERTS = 400

@@ -22,7 +22,6 @@ import pycountry
 from django.contrib.auth.hashers import make_password
 
 from alerts.models import RoutingRule, ThreatCategory, TriangulationQueue, Urgency
-from clas.demo import data
 from clas.models import (
     CLA,
     CommunityAlertNetwork,
@@ -36,6 +35,7 @@ from clas.models import (
     Training,
     User,
 )
+from demo import data
 from protection_plans.models import Measure, PlanVersion, ProtectionPlan, Threat, VulnerableGroup
 
 SEED = 2020  # the year the mission reached 78 CLAs

@@ -2,6 +2,9 @@
 Republic, 78 CLAs (16 women), 59 Community Alert Networks with 3,560 volunteers, 44
 Community Protection Plans, triangulation queues, one login per role, and a few months of
 alerts in every state. Used by `manage.py seed_demo`.
+
+The seed writes straight to the models of every app (bulk, natural keys, idempotent): it is
+demo data, not a way in for users, so it does not go through their services.
 """
 
 from __future__ import annotations
@@ -12,9 +15,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from clas.demo import alerts, mission
-
-DEMO_USERNAMES = mission.DEMO_USERNAMES
+from demo import alerts, mission
 
 
 def demo_mission_seed(*, password: str, now: float | None = None) -> dict[str, int]:

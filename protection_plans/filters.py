@@ -6,9 +6,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from clas.filters import ANY, StrictBooleanFilter, scoped_choices
+from clas.filters import ANY, StrictBooleanFilter
 from clas.models import Sector
 from clas.selectors import sector_list
+from core.pages import scoped_choices
 from protection_plans.models import ProtectionPlan
 
 

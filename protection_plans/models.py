@@ -46,6 +46,10 @@ class ProtectionPlan(models.Model):
         return str(_("Protection plan of %(location)s") % {"location": self.location})
 
 
+# The statuses of a plan in force: adopted, and reviewed periodically.
+IN_FORCE = (ProtectionPlan.Status.ACTIVE, ProtectionPlan.Status.UNDER_REVIEW)
+
+
 class PlanVersion(models.Model):
     """An adopted or reviewed version of a plan, with who took part."""
 

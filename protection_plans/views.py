@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from clas.views import render_list_page
+from core.pages import render_list_page
 from protection_plans import selectors
 from protection_plans.filters import PlanFilter
 from protection_plans.selectors import with_review_overdue

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "alerts",
     "protection_plans",
     "reporting",
+    "demo",  # seeds the apps above, so it comes after them
 ]
 
 MIDDLEWARE = [

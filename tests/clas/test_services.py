@@ -274,6 +274,42 @@ def test_move_is_undone_whole_when_the_new_deployment_is_refused(cla, bambari) -
     assert Deployment.objects.filter(cla=cla).count() == 1
 
 
+def test_moving_several_clas_moves_each_of_them(cla, bambari, ippy) -> None:
+    other = f.CLAFactory()
+    services.deployment_start(cla=cla, location=bambari, start_date=days(-30))
+
+    moved = services.deployments_move(clas=[cla, other], location=ippy, start_date=days(0))
+
+    assert [d.cla for d in moved] == [cla, other]
+    assert Deployment.objects.filter(location=ippy, end_date__isnull=True).count() == 2
+    assert Deployment.objects.get(location=bambari).end_date == days(-1)
+
+
+def test_moving_several_clas_is_all_or_nothing_and_names_the_one_refused(
+    cla, bambari, ippy
+) -> None:
+    already_there = f.CLAFactory(user__first_name="Jean", user__last_name="Yakete")
+    services.deployment_start(cla=cla, location=bambari, start_date=days(-30))
+    services.deployment_start(cla=already_there, location=ippy, start_date=days(-30))
+
+    with pytest.raises(DomainError) as caught:
+        services.deployments_move(clas=[cla, already_there], location=ippy, start_date=days(0))
+
+    assert caught.value.message.startswith("Jean Yakete: ")
+    assert caught.value.field == "location"
+    assert Deployment.objects.get(cla=cla).end_date is None
+    assert Deployment.objects.filter(cla=cla).count() == 1
+
+
+def test_moving_one_cla_gives_the_refusal_as_it_is(cla, bambari) -> None:
+    services.deployment_start(cla=cla, location=bambari, start_date=days(-30))
+
+    with pytest.raises(DomainError) as caught:
+        services.deployments_move(clas=[cla], location=bambari, start_date=days(0))
+
+    assert caught.value.message == f"{cla} is already deployed at Bambari."
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite serialises every write transaction; the race needs PostgreSQL",

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import include, path
 
-from core.navigation import ROLE_NAV
+from clas.navigation import ROLE_NAV
 
 
 def _stand_in(request: HttpRequest) -> HttpResponse:

@@ -32,7 +32,6 @@ from alerts.models import (
     Triangulation,
     TriangulationQueue,
 )
-from clas.demo.db import reference_format, references_reserve
 from clas.models import (
     CLA,
     CommunityAlertNetwork,
@@ -45,6 +44,7 @@ from clas.models import (
     Training,
     User,
 )
+from demo.db import reference_format, references_reserve
 from protection_plans.models import ProtectionPlan
 
 pytestmark = pytest.mark.django_db

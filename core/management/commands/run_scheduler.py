@@ -10,12 +10,11 @@ import logging
 import time
 from typing import Any
 
+from celery import current_app as app  # the project's app, made current when the settings load
 from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-
-from config.celery import app
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,10 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from alerts.models import Alert, RoutingRule, TriangulationQueue
-from clas.demo import DEMO_USERNAMES, demo_mission_seed
-from clas.demo.alerts import alerts_bulk_create
 from clas.models import CLA, CommunityAlertNetwork, Deployment, Gender, Location, Sector, User
+from demo.alerts import alerts_bulk_create
+from demo.mission import DEMO_USERNAMES
+from demo.services import demo_mission_seed
 from protection_plans.models import ProtectionPlan
 
 PRODUCTION_SETTINGS = "config.settings.production"
