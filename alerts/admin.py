@@ -28,7 +28,8 @@ from alerts.models import (
     Triangulation,
     TriangulationQueue,
 )
-from clas.admin import ReadOnlyInlineMixin, may_see_sensitive
+from clas.admin import ReadOnlyInlineMixin
+from clas.permissions import may_see_sensitive_details
 
 REFERENCE_RE = re.compile(r"^\s*ALT-\d{4}-\d+\s*$", re.IGNORECASE)
 
@@ -250,7 +251,7 @@ class AlertAdmin(admin.ModelAdmin):
         return False
 
     def get_fieldsets(self, request: HttpRequest, obj: Alert | None = None) -> list:
-        if may_see_sensitive(request):
+        if may_see_sensitive_details(request.user):
             return list(self.fieldsets)
         return [
             (name, {**options, "fields": _without(options["fields"], SOURCE_IDENTITY_FIELDS)})

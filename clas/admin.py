@@ -28,19 +28,13 @@ from clas.models import (
     FocalPoint,
     Language,
     Location,
-    Role,
     Sector,
     Training,
     User,
 )
-from clas.selectors import can_see_focal_points, with_open_deployment
+from clas.permissions import may_see_focal_points, may_see_sensitive_details
+from clas.selectors import with_open_deployment
 from core.exceptions import DomainError
-
-
-def may_see_sensitive(request: HttpRequest) -> bool:
-    """Source identities and focal point phones: superusers and mission admins only."""
-    user = request.user
-    return bool(user.is_active and (user.is_superuser or user.role == Role.ADMIN))
 
 
 def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
@@ -543,7 +537,7 @@ class FocalPointInline(admin.TabularInline):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_fields(request, obj))
-        if not may_see_sensitive(request):
+        if not may_see_sensitive_details(request.user):
             fields.remove("phone")
         return fields
 
@@ -567,7 +561,7 @@ class CommunityAlertNetworkAdmin(admin.ModelAdmin):
     inlines = (FocalPointInline,)
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list:
-        if not (request.user.is_superuser or can_see_focal_points(request.user)):
+        if not (request.user.is_superuser or may_see_focal_points(request.user)):
             return []
         return list(super().get_inlines(request, obj))
 
@@ -586,7 +580,7 @@ class FocalPointAdmin(admin.ModelAdmin):
     fields = ("network", "name", "gender", "phone", "village")
 
     def _visible(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or can_see_focal_points(request.user)
+        return request.user.is_superuser or may_see_focal_points(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._visible(request) and super().has_view_permission(request, obj)
@@ -596,11 +590,11 @@ class FocalPointAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_fields(request, obj))
-        if not may_see_sensitive(request):
+        if not may_see_sensitive_details(request.user):
             fields.remove("phone")
         return fields
 
     def get_list_display(self, request: HttpRequest) -> tuple:
-        if may_see_sensitive(request):
+        if may_see_sensitive_details(request.user):
             return (*self.list_display, "phone")
         return self.list_display

@@ -28,8 +28,8 @@ from clas.models import (
     Sector,
     Training,
 )
+from clas.permissions import may_see_focal_points
 from clas.selectors import (
-    can_see_focal_points,
     cla_list,
     deployment_list,
     focal_point_list,
@@ -331,7 +331,7 @@ class NetworkViewSet(ScopedViewSet):
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
-        if self.action == "retrieve" and can_see_focal_points(self.request.user):
+        if self.action == "retrieve" and may_see_focal_points(self.request.user):
             context["focal_points"] = focal_point_list(user=self.request.user).filter(
                 network_id=self.kwargs[self.lookup_field]
             )

@@ -20,6 +20,7 @@ from clas.models import (
     Training,
     User,
 )
+from clas.permissions import may_see_focal_points
 
 _CACHE_ATTR = "_scoped_location_ids"
 
@@ -110,13 +111,8 @@ def network_list(*, user: User) -> QuerySet[CommunityAlertNetwork]:
     )
 
 
-def can_see_focal_points(user: User) -> bool:
-    """Focal points' names and phones can get people hurt: Force views never show them."""
-    return user.is_authenticated and user.role != Role.FORCE
-
-
 def focal_point_list(*, user: User) -> QuerySet[FocalPoint]:
-    if not can_see_focal_points(user):
+    if not may_see_focal_points(user):
         return FocalPoint.objects.none()
     return _in_scope(FocalPoint.objects.select_related("network"), user, "network__location")
 

@@ -15,6 +15,7 @@ from clas.filters import (
     SectorFilter,
     TrainingFilter,
 )
+from clas.permissions import may_see_focal_points
 from clas.sections import LOCATION_DETAIL, NETWORK_DETAIL, sections_render
 from core.pages import render_list_page
 
@@ -116,7 +117,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     network = get_object_or_404(selectors.network_list(user=user), pk=pk)
-    show_focal_points = selectors.can_see_focal_points(user)
+    show_focal_points = may_see_focal_points(user)
     context = {
         "network": network,
         "show_focal_points": show_focal_points,
