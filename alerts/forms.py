@@ -8,6 +8,7 @@ errors the views put back on these forms' fields. The triage forms follow alerts
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, ClassVar
@@ -16,7 +17,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import (
@@ -133,22 +135,65 @@ class NetworkChoiceField(forms.ModelChoiceField):
         return f"{obj.location.name} · {obj.name}" if self.show_location else obj.name
 
 
+def form_owner_key(user: User) -> str:
+    """A stable value that tells whose form this is, without naming them: kept with what the
+    device or the server holds for a signed-out user, and checked when they sign in again."""
+    return salted_hmac("alerts.AlertForm.owner", str(user.pk)).hexdigest()[:32]
+
+
 class AlertForm(forms.Form):
     """The alert a CLA logs. Field names match AlertInput and the service's error keys."""
 
-    client_key = forms.CharField(
-        max_length=64, required=False, widget=forms.HiddenInput, validators=[client_key_validator]
+    # The order of the page, which the error summary follows.
+    field_order = (
+        "client_key",
+        "owner",
+        "category",
+        "description",
+        "urgency",
+        "severity",
+        "certainty",
+        "location",
+        "place",
+        "occurred_at",
+        "reported_at",
+        "victims_killed",
+        "victims_injured",
+        "victims_abducted",
+        "victims_sexual_violence",
+        "victims_displaced",
+        "perpetrator",
+        "source_type",
+        "source_can",
+        "source_name",
+        "source_contact",
+        "latitude",
+        "longitude",
+        "description_language",
+        "translation",
     )
+
+    # Hidden, with no label: their errors are whole sentences.
+    client_key = forms.CharField(
+        label="",
+        max_length=64,
+        required=False,
+        widget=forms.HiddenInput,
+        validators=[client_key_validator],
+    )
+    owner = forms.CharField(label="", max_length=64, required=False, widget=forms.HiddenInput)
     category = forms.ModelChoiceField(
         label=_("Threat category"),
         queryset=ThreatCategory.objects.none(),
         empty_label=_("Choose a threat category"),
+        error_messages={"required": _("Choose a threat category.")},
     )
     description = forms.CharField(
         label=_("Description"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Who, what, where, how many. In the language it was reported in."),
+        error_messages={"required": _("Describe what happened.")},
     )
     description_language = forms.ChoiceField(
         label=_("Language of the description"), choices=DESCRIPTION_LANGUAGES, required=False
@@ -157,7 +202,10 @@ class AlertForm(forms.Form):
         label=_("Location"),
         queryset=Location.objects.none(),
         empty_label=_("Choose a location"),
-        error_messages={"invalid_choice": _("Choose a location you work at.")},
+        error_messages={
+            "required": _("Choose a location."),
+            "invalid_choice": _("Choose a location you work at."),
+        },
     )
     place = forms.CharField(label=_("Place or village"), max_length=150, required=False)
     occurred_at = forms.DateTimeField(
@@ -165,11 +213,13 @@ class AlertForm(forms.Form):
         widget=DateTimeLocalInput,
         validators=[validate_plausible_year],
         help_text=_("Mission time. Your best estimate if you do not know exactly."),
+        error_messages={"required": _("Enter when it happened, your best estimate if unsure.")},
     )
     reported_at = forms.DateTimeField(
         label=_("When it was reported to you"),
         widget=DateTimeLocalInput,
         validators=[validate_plausible_year],
+        error_messages={"required": _("Enter when it was reported to you.")},
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"),
@@ -200,17 +250,18 @@ class AlertForm(forms.Form):
     victims_abducted = CountField(label=_("Abducted"))
     victims_sexual_violence = CountField(label=_("Survivors of sexual violence"))
     victims_displaced = CountField(label=_("Displaced"))
+    # No default: "alert network member" with no network chosen would be refused (see __init__).
     source_type = forms.ChoiceField(
         label=_("Who reported it"),
-        choices=Alert.SourceType.choices,
-        initial=Alert.SourceType.CAN_MEMBER,
+        choices=[("", _("Choose who reported it")), *Alert.SourceType.choices],
+        error_messages={"required": _("Choose who reported it.")},
     )
     source_can = NetworkChoiceField(
         show_location=False,
         label=_("Community Alert Network"),
         queryset=CommunityAlertNetwork.objects.none(),
         required=False,
-        empty_label=_("None"),
+        empty_label=_("None: not from an alert network"),
         error_messages={
             "invalid_choice": _("Choose an alert network of the alert's location."),
         },
@@ -238,6 +289,7 @@ class AlertForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.owner_key = form_owner_key(user)
         choices = intake_choices(user=user)
         locations = list(choices.locations)
         self.locations = locations
@@ -256,15 +308,59 @@ class AlertForm(forms.Form):
             self.initial.setdefault(
                 "reported_at", timezone.localtime().replace(second=0, microsecond=0)
             )
-            self.initial.setdefault("location", _default_location(user, locations))
+            self.initial.setdefault("owner", self.owner_key)
+            location = _default_location(user, locations)
+            self.initial.setdefault("location", location)
             language = (get_language() or "").split("-")[0]
             if language in dict(DESCRIPTION_LANGUAGES):
                 self.initial.setdefault("description_language", language)
+            # The one network of the location is the usual source; with none or several,
+            # the CLA says who reported it rather than start from a refused pair.
+            only_network = list(networks.filter(location=location)[:2]) if location else []
+            if len(only_network) == 1:
+                self.initial.setdefault("source_type", Alert.SourceType.CAN_MEMBER)
+                self.initial.setdefault("source_can", only_network[0].pk)
 
     @property
     def fixed_location(self) -> Location | None:
         """The only location the user may log for, shown as text instead of a choice."""
         return self.locations[0] if len(self.locations) == 1 else None
+
+    def clean_owner(self) -> str:
+        owner = self.cleaned_data["owner"]
+        if owner and owner != self.owner_key:
+            raise forms.ValidationError(
+                _(
+                    "This form was opened by another user. Log in as them to send it, "
+                    "or copy what it says into a new form."
+                ),
+                code="other_user",
+            )
+        return owner
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """The errors of the page in its order, each with the link to its field (the GOV.UK
+        error summary); errors of fields the CLA cannot see come without a link."""
+        items = [{"href": "", "text": str(error)} for error in self.non_field_errors()]
+        for name in self.fields:
+            if name not in self.errors:
+                continue
+            field = self[name]
+            anchor = field.auto_id
+            if isinstance(field.field.widget, forms.RadioSelect):
+                anchor = (
+                    f"{anchor}_0"  # the first choice: a group of radios has no input of its own
+                )
+            label = str(field.label or "")
+            for error in self.errors[name]:
+                text = (
+                    gettext("%(label)s: %(message)s") % {"label": label, "message": error}
+                    if label
+                    else str(error)
+                )
+                href = "" if field.is_hidden else f"#{anchor}"
+                items.append({"href": href, "text": text})
+        return items
 
     def to_input(self) -> AlertInput:
         return AlertInput.from_values(self.cleaned_data)
@@ -274,6 +370,14 @@ class AlertForm(forms.Form):
         for name, messages in errors.items():
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
+
+
+# Changes when the form's fields change: a draft kept on a device by an older form is shown
+# to be copied, never poured into fields that mean something else now.
+FORM_REVISION = 1
+FORM_VERSION = hashlib.sha256(
+    f"{FORM_REVISION}:{','.join(AlertForm.base_fields)}".encode()
+).hexdigest()[:12]
 
 
 def _default_location(user: User, locations: list[Location]) -> int | None:

@@ -13,4 +13,8 @@ urlpatterns = [
     path("alerts/<int:pk>/<str:action>/", views.alert_action, name="alert_action"),
     path("queue/", views.queue, name="queue"),
     path("queue/rows/", views.queue_rows, name="queue_rows"),
+    # The installable alert form: the worker at the root, so that its scope covers the form.
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("offline/", views.offline, name="offline"),
 ]

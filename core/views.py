@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -10,13 +15,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils import translation
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -30,7 +38,7 @@ API_PREFIX = "/api/"
 # Posted fields never written back into a page.
 SECRET_FIELD_MARKERS = ("password",)
 # Hidden fields of our forms: sent again, but nothing the person typed.
-NOT_TYPED_FIELDS = frozenset({"csrfmiddlewaretoken", "client_key"})
+NOT_TYPED_FIELDS = frozenset({"csrfmiddlewaretoken", "client_key", "owner"})
 
 
 class LoginView(auth_views.LoginView):
@@ -132,3 +140,120 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_database_outage(sys.exc_info()[1]):
         return database_unavailable(request)
     return defaults.server_error(request)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """A script asked for JSON (the alert form's outbox): it gets JSON, never a page."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# --- forms refused for an expired session or CSRF token -----------------------------------
+# A page marked with keeps_refused_posts gets back what was posted to it when the post is
+# refused because the session or the CSRF token expired: the post is held in the session
+# (which survives signing in again) under a random token, and the page takes it back.
+
+HELD_POSTS_KEY = "held_posts"
+HELD_POSTS_MAX = 10  # per session; a person re-sends one or two, never dozens
+HELD_POST_MAX_CHARS = 64_000
+HELD_POST_MAX_AGE = dt.timedelta(days=14)
+NOT_HELD = frozenset({"csrfmiddlewaretoken"})  # passwords never either (_posted_fields)
+
+
+@dataclass(frozen=True)
+class HeldPost:
+    data: QueryDict
+    # True when the post passed the CSRF check (only the session had expired): it is the
+    # user's own post and may be completed at once; False when it did not, so it may only
+    # be shown back to be sent again.
+    verified: bool
+
+
+def keeps_refused_posts(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    view.keeps_refused_posts = True  # type: ignore[attr-defined]
+    return view
+
+
+def hold_post(request: HttpRequest, *, verified: bool) -> str | None:
+    """Keep what was posted (never passwords or the CSRF token) and return its token, or None
+    when it cannot be kept (too big, too many held already)."""
+    fields = [(name, value) for name, value in _posted_fields(request) if name not in NOT_HELD]
+    if not fields or sum(len(name) + len(value) for name, value in fields) > HELD_POST_MAX_CHARS:
+        return None
+    held = _held_posts(request)
+    if len(held) >= HELD_POSTS_MAX:
+        return None
+    token = secrets.token_urlsafe(16)
+    held[token] = {
+        "path": request.path,
+        "fields": fields,
+        "verified": verified,
+        "at": timezone.now().isoformat(),
+    }
+    request.session[HELD_POSTS_KEY] = held
+    return token
+
+
+def take_held_post(
+    request: HttpRequest, token: str, *, accept: Callable[[QueryDict], bool]
+) -> HeldPost | None:
+    """The post held under `token` for this page, removed from the session if `accept` (the
+    page's check that it belongs to the signed-in user) takes it; None otherwise."""
+    held = _held_posts(request)
+    entry = held.get(token)
+    if entry is None or entry.get("path") != request.path:
+        return None
+    data = QueryDict(mutable=True)
+    for name, value in entry.get("fields", []):
+        data.appendlist(str(name), str(value))
+    if not accept(data):
+        return None
+    del held[token]
+    request.session[HELD_POSTS_KEY] = held
+    data._mutable = False
+    return HeldPost(data=data, verified=bool(entry.get("verified")))
+
+
+def _held_posts(request: HttpRequest) -> dict[str, Any]:
+    held = request.session.get(HELD_POSTS_KEY)
+    if not isinstance(held, dict):
+        return {}
+    oldest = (timezone.now() - HELD_POST_MAX_AGE).isoformat()
+    return {
+        token: entry
+        for token, entry in held.items()
+        if isinstance(entry, dict) and str(entry.get("at", "")) >= oldest
+    }
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW. A form of a page that keeps refused posts (the alert form) comes
+    back filled in, to be sent again; the script of such a page gets JSON; every other form
+    gets the "form has expired" page, which says nothing was saved."""
+    if wants_json(request):
+        message = _("The page had expired: what you sent is kept on this device and sent again.")
+        return JsonResponse({"status": "csrf", "message": message}, status=403)
+    keeps = request.method == "POST" and _keeps_refused_posts(request)
+    if keeps:
+        token = hold_post(request, verified=False)
+        if token is not None:
+            return redirect(f"{request.path}?{urlencode({'held': token})}")
+    return refused_post_page(request, typed=keeps, no_cookie=reason == REASON_NO_CSRF_COOKIE)
+
+
+def refused_post_page(
+    request: HttpRequest, *, typed: bool = True, no_cookie: bool = False
+) -> HttpResponse:
+    """The "form has expired" page (403), with what was typed to be copied when `typed`."""
+    context = {
+        "no_cookie": no_cookie,
+        "typed": _unavailable_context(request)["typed"] if typed else [],
+    }
+    return HttpResponse(loader.render_to_string("403_csrf.html", context), status=403)
+
+
+def _keeps_refused_posts(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return bool(getattr(match.func, "keeps_refused_posts", False))
