@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
+from alerts import texts
 from alerts.models import (
     SEVERITY_RANK,
     URGENCY_RANK,
@@ -70,7 +71,7 @@ BULK_SHAPES = 10_000
 WRITERS = 2  # threads writing batches to PostgreSQL at the same time
 # Only alerts logged within this many days may still be open: older ones were all closed.
 OPEN_WINDOW_DAYS = 60
-DUPLICATE_REASON = "same location and category within 24 hours"
+DUPLICATE_REASON = texts.SAME_PLACE_24H  # a code, read in each reader's language
 
 ALERT_FIELDS = (
     "id",
@@ -613,8 +614,8 @@ class AlertMaker:
                         routed + rng.uniform(1, 10),
                         "",
                         "",
-                        f"{recipients} people notified by email",
-                        {"recipients": recipients},
+                        "",
+                        {"recipients": recipients, **texts.coded(texts.NOTIFIED, count=recipients)},
                     )
                 )
             if escalated:
@@ -625,8 +626,11 @@ class AlertMaker:
                         escalated,
                         S.QUEUED,
                         S.QUEUED,
-                        f"Not acknowledged within {queue.ack_limit} minutes",
-                        {"senior_officer_id": queue.senior},
+                        "",
+                        {
+                            "senior_officer_id": queue.senior,
+                            **texts.coded(texts.ESCALATED, minutes=queue.ack_limit),
+                        },
                     )
                 )
                 version += 1
@@ -975,8 +979,8 @@ def alerts_demo_seed(*, now: float | None = None) -> int:
                     at,
                     "",
                     "",
-                    DUPLICATE_REASON,
-                    {"alert_id": id_of[id(original)]},
+                    "",
+                    {"alert_id": id_of[id(original)], **texts.coded(DUPLICATE_REASON)},
                 )
                 draft.events.insert(2, event)
         rows = Rows()

@@ -366,8 +366,8 @@ CATEGORY_WEIGHTS: dict[str, int] = {
     "child-recruitment": 3,
 }
 
-# What a CLA writes, in French, with the translation into English. Placeholders: {place},
-# {perp}, {n} (a number of people).
+# What a CLA writes, in French (a non-breaking space before ; and :), with the translation
+# into English. Placeholders: {place}, {perp}, {n} (a number of people).
 DESCRIPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "killing": (
         (
@@ -387,13 +387,13 @@ DESCRIPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "sexual-violence": (
         (
-            "{n} femmes agressées sexuellement en allant aux champs près de {place}. Auteurs présumés: {perp}.",
+            "{n} femmes agressées sexuellement en allant aux champs près de {place}. Auteurs présumés\u00a0: {perp}.",
             "{n} women sexually assaulted on their way to the fields near {place}. Alleged perpetrators: {perp}.",
         ),
     ),
     "abduction": (
         (
-            "{n} personnes enlevées sur l'axe à {place} par {perp}; une rançon est demandée.",
+            "{n} personnes enlevées sur l'axe à {place} par {perp}\u00a0; une rançon est demandée.",
             "{n} people abducted on the road at {place} by {perp}; a ransom is demanded.",
         ),
     ),
@@ -409,7 +409,7 @@ DESCRIPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "armed-clash": (
         (
-            "Affrontements entre {perp} et un groupe rival à {place}; tirs nourris entendus depuis la base.",
+            "Affrontements entre {perp} et un groupe rival à {place}\u00a0; tirs nourris entendus depuis la base.",
             "Clashes between {perp} and a rival group at {place}; heavy gunfire heard from the base.",
         ),
     ),
@@ -419,13 +419,13 @@ DESCRIPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
             "About {n} armed elements ({perp}) reported moving towards {place}.",
         ),
         (
-            "Présence inhabituelle de {perp} à {place} depuis ce matin; la population s'inquiète.",
+            "Présence inhabituelle de {perp} à {place} depuis ce matin\u00a0; la population s'inquiète.",
             "Unusual presence of {perp} at {place} since this morning; people are worried.",
         ),
     ),
     "explosive-hazard": (
         (
-            "Engin explosif découvert sur la route à {place}; la circulation est arrêtée.",
+            "Engin explosif découvert sur la route à {place}\u00a0; la circulation est arrêtée.",
             "Explosive device found on the road at {place}; traffic has stopped.",
         ),
     ),
@@ -453,7 +453,7 @@ DESCRIPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "illegal-checkpoint": (
         (
-            "Barrière illégale tenue par {perp} à {place}; 2 000 FCFA exigés par passager.",
+            "Barrière illégale tenue par {perp} à {place}\u00a0; 2\u00a0000 FCFA exigés par passager.",
             "Illegal checkpoint held by {perp} at {place}; 2,000 CFA francs demanded per passenger.",
         ),
     ),

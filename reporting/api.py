@@ -73,6 +73,11 @@ class AlertReferenceSerializer(serializers.ModelSerializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="display_title",
+        read_only=True,
+        help_text=_("In the request's language when the system named the report; else as written."),
+    )
     location = LocationSummarySerializer(read_only=True, allow_null=True)
     sector = SectorSummarySerializer(read_only=True, allow_null=True)
     author = PersonSerializer(read_only=True, allow_null=True)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from alerts.texts import localized
+
+TITLE_LENGTH = 200
 
 
 class Report(models.Model):
@@ -63,7 +72,10 @@ class Report(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=TITLE_LENGTH)
+    # A title the system gave, as {"code", "params", "text"} (TITLES): shown in the reader's
+    # language for as long as `title` is still that text, written in the report language.
+    system_title = models.JSONField(default=dict, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -151,7 +163,74 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language when the system gave it; as written once edited."""
+        given = self.system_title if isinstance(self.system_title, dict) else {}
+        if given.get("text") == self.title:
+            return title_text(given.get("code"), given.get("params")) or self.title
         return self.title
+
+    def set_system_title(self, code: str, **params: Any) -> None:
+        """Give the report a title of TITLES (its text in the report language)."""
+        self.system_title = system_title(code, **params)
+        self.title = self.system_title["text"]
+
+
+def _flash_title(params: Mapping[str, Any]) -> str:
+    return gettext("Flash report: %(category)s at %(location)s (%(reference)s)") % {
+        "category": localized(params["category"]),
+        "location": params["location"],
+        "reference": params["reference"],
+    }
+
+
+def _period_title(params: Mapping[str, Any]) -> str:
+    label = Report.Kind(params["kind"]).label
+    if params["start"] == params["end"]:
+        return f"{label} - {params['scope']} - {params['start']}"
+    return f"{label} - {params['scope']} - {params['start']} / {params['end']}"
+
+
+def _assessment_title(params: Mapping[str, Any]) -> str:
+    return gettext("Joint CAS-Force assessment %(year)s") % {"year": params["year"]}
+
+
+# The titles the system gives, by code. Parameters are stored as given: names of places as
+# they are, a threat category in every language ({"en": ..., "fr": ...}), dates in ISO form.
+TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    # An Immediate or Extreme alert's flash report: category, location, reference.
+    "flash": _flash_title,
+    # A report of a period: kind (Report.Kind), scope (mission, sector or location name),
+    # start and end.
+    "period": _period_title,
+    # The annual joint assessment: year.
+    "assessment": _assessment_title,
+}
+
+
+def system_title(code: str, **params: Any) -> dict[str, Any]:
+    """What Report.system_title stores for a title of TITLES: its code, its parameters and
+    its text in the report language (what `title` holds)."""
+    with translation.override(settings.REPORT_LANGUAGE):
+        text = title_text(code, params)
+    if not text:
+        raise ValueError(f"Title {code!r} cannot be made of {params!r}")
+    return {"code": code, "params": params, "text": text[:TITLE_LENGTH]}
+
+
+def title_text(code: object, params: object) -> str:
+    """A title of TITLES in the active language; "" when the stored code or its parameters
+    do not fit (the caller shows the title as written)."""
+    make = TITLES.get(code) if isinstance(code, str) else None
+    if make is None or not isinstance(params, Mapping):
+        return ""
+    try:
+        return make(params)
+    except (KeyError, TypeError, ValueError):
+        return ""
 
 
 class DistributionList(models.Model):

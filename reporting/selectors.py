@@ -161,7 +161,7 @@ def _pending_daily(
         location__in=locations,
         period_start__gte=first,
         period_start__lte=day,
-    ).only("pk", "location_id", "period_start", "status", "title", "kind")
+    ).only("pk", "location_id", "period_start", "status", "title", "system_title", "kind")
     drafts: dict[tuple[int, dt.date], Report] = {}
     for report in written:
         key = (report.location_id, report.period_start)

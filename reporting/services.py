@@ -14,10 +14,11 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, TextChoices
+from django.db.models import Model, QuerySet, TextChoices
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +28,7 @@ from core.exceptions import DomainError, InvalidTransition, PermissionRefused
 from core.export import csv_safe
 from protection_plans.models import ProtectionPlan
 from reporting.figures import alert_figures, networks_summary, period_alerts, plan_reviews_due
-from reporting.models import DistributionList, Report
+from reporting.models import DistributionList, Report, system_title
 from reporting.permissions import (
     EDITABLE_STATUSES,
     is_report_author,
@@ -49,6 +50,12 @@ PDF_CSS = PDF_DIR / "report.css"
 FLASH_DEADLINE = dt.timedelta(hours=1)
 
 
+def _titled(code: str, **params: Any) -> dict[str, Any]:
+    """The title fields of a report the system names (reporting.models.TITLES)."""
+    given = system_title(code, **params)
+    return {"title": given["text"], "system_title": given}
+
+
 def flash_report_open(*, alert: Alert) -> Report:
     """Open the flash report of an Immediate or Extreme alert, prefilled; once per alert."""
     existing = Report.objects.filter(kind=Report.Kind.FLASH, alert=alert).first()
@@ -65,12 +72,12 @@ def flash_report_open(*, alert: Alert) -> Report:
                 period_start=day,
                 period_end=day,
                 status=Report.Status.DRAFT,
-                title=_("Flash report: %(category)s at %(location)s (%(reference)s)")
-                % {
-                    "category": alert.category.name,
-                    "location": alert.location.name,
-                    "reference": alert.reference,
-                },
+                **_titled(
+                    "flash",
+                    category={"en": alert.category.name_en, "fr": alert.category.name_fr},
+                    location=alert.location.name,
+                    reference=alert.reference,
+                ),
                 author_id=alert.logged_by_id,
                 alert=alert,
                 key_events=alert.description,
@@ -84,30 +91,33 @@ def flash_report_open(*, alert: Alert) -> Report:
 
 # --- compiled reports ---------------------------------------------------------------------
 
-CSV_COLUMNS = [
-    "reference",
-    "reported_at",
-    "occurred_at",
-    "location",
-    "prefecture",
-    "sector",
-    "place",
-    "category",
-    "urgency",
-    "severity",
-    "certainty",
-    "status",
-    "outcome",
-    "response",
-    "victims_killed",
-    "victims_injured",
-    "victims_abducted",
-    "victims_sexual_violence",
-    "victims_displaced",
-    "seconds_to_acknowledge",
-    "seconds_to_response",
-    "description",
-]
+# The columns of a report's CSV of alerts, headed and filled in the report language: labels,
+# never codes, since the file travels to people. Never the reporter's identity. Each column
+# is headed by its field's name; the times to acknowledge and to respond come before the
+# description.
+CSV_FIELDS: tuple[tuple[type[Model], str], ...] = (
+    *((Alert, name) for name in ("reference", "reported_at", "occurred_at", "location")),
+    (Location, "prefecture"),
+    (Location, "sector"),
+    *(
+        (Alert, name)
+        for name in (
+            "place",
+            "category",
+            "urgency",
+            "severity",
+            "certainty",
+            "status",
+            "outcome",
+            "response",
+            "victims_killed",
+            "victims_injured",
+            "victims_abducted",
+            "victims_sexual_violence",
+            "victims_displaced",
+        )
+    ),
+)
 
 
 def _scope_alerts(*, scope: str, sector_id: int | None) -> QuerySet[Alert]:
@@ -156,14 +166,6 @@ def report_figures(
     return figures
 
 
-def _report_title(*, kind: str, start: dt.date, end: dt.date, sector: Sector | None) -> str:
-    scope_name = sector.name if sector else settings.MISSION_NAME
-    label = Report.Kind(kind).label
-    if start == end:
-        return f"{label} - {scope_name} - {start.isoformat()}"
-    return f"{label} - {scope_name} - {start.isoformat()} / {end.isoformat()}"
-
-
 def report_compile(
     *,
     kind: str,
@@ -180,14 +182,21 @@ def report_compile(
     flash_alert = (
         Alert.objects.select_related("location", "category").get(pk=alert_id) if alert_id else None
     )
+    titled = _titled(
+        "period",
+        kind=kind,
+        scope=sector.name if sector else settings.MISSION_NAME,
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
     with translation.override(settings.REPORT_LANGUAGE):
         figures = report_figures(start=start, end=end, scope=scope, sector_id=sector_id)
-        title = _report_title(kind=kind, start=start, end=end, sector=sector)
         html = render_to_string(
             "reporting/compiled_report.html",
             {
-                "title": title,
+                "title": titled["title"],
                 "figures": figures,
+                "statuses": _status_rows(figures["by_status"]),
                 "start": start,
                 "end": end,
                 "sector": sector,
@@ -196,12 +205,10 @@ def report_compile(
                 "generated_at": timezone.now(),
             },
         )
-    files = {
-        "pdf": render_pdf(html),
-        "csv": alerts_csv(
+        csv_file = alerts_csv(
             period_alerts(_scope_alerts(scope=scope, sector_id=sector_id), start=start, end=end)
-        ),
-    }
+        )
+    files = {"pdf": render_pdf(html), "csv": csv_file}
     key = {
         "kind": kind,
         "origin": Report.Origin.COMPILED,
@@ -214,7 +221,7 @@ def report_compile(
     stem = f"{kind}-{sector.code if sector else 'mission'}-{start.isoformat()}-{end.isoformat()}"
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(**key).first() or Report(**key)
-        report.title = title
+        report.title, report.system_title = titled["title"], titled["system_title"]
         report.status = Report.Status.PUBLISHED
         report.figures = json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
         report.html = html
@@ -244,11 +251,34 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=document, base_url=f"{PDF_DIR}/").write_pdf(stylesheets=[stylesheet])
 
 
+def _status_rows(by_status: dict[str, int]) -> list[tuple[str, int]]:
+    """(label, count) of each status with alerts, in the order of an alert's life."""
+    return [
+        (str(label), by_status[value])
+        for value, label in Alert.Status.choices
+        if by_status.get(value)
+    ]
+
+
+def _label(model: type[Model], name: str) -> str:
+    return capfirst(str(model._meta.get_field(name).verbose_name))
+
+
+def _csv_header() -> list[str]:
+    return [
+        *(_label(model, name) for model, name in CSV_FIELDS),
+        _("Seconds to acknowledge"),
+        _("Seconds to response"),
+        _label(Alert, "description"),
+    ]
+
+
 def alerts_csv(qs: QuerySet[Alert]) -> bytes:
-    """The alerts of a report. Never the reporter's identity: exports travel."""
+    """The alerts of a report, in the active language. Never the reporter's identity:
+    exports travel."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(_csv_header())
     rows = (
         qs.select_related("location__sector", "category")
         .order_by("reported_at")
@@ -263,15 +293,15 @@ def alerts_csv(qs: QuerySet[Alert]) -> bytes:
             a.occurred_at.isoformat(),
             a.location.name,
             a.location.prefecture,
-            a.location.sector.name,
+            a.location.sector.name if a.location.sector else "",
             a.place,
-            a.category.code,
-            a.urgency,
-            a.severity,
-            a.certainty,
-            a.status,
-            a.outcome,
-            a.response,
+            a.category.name,
+            a.get_urgency_display(),
+            a.get_severity_display(),
+            a.get_certainty_display(),
+            a.get_status_display(),
+            a.get_outcome_display(),
+            a.get_response_display(),
             a.victims_killed,
             a.victims_injured,
             a.victims_abducted,
@@ -282,7 +312,8 @@ def alerts_csv(qs: QuerySet[Alert]) -> bytes:
             a.description,
         ]
         writer.writerow([csv_safe(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8")
+    # The byte order mark lets spreadsheets read accented names and headers as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _distribution_body() -> str:
@@ -339,13 +370,6 @@ class ReviewDecision(TextChoices):
     RETURN = "return", gettext_lazy("Return to the CLA for changes")
 
 
-def _default_title(*, kind: str, location_name: str, start: dt.date, end: dt.date) -> str:
-    label = Report.Kind(kind).label
-    if start == end:
-        return f"{label} - {location_name} - {start.isoformat()}"
-    return f"{label} - {location_name} - {start.isoformat()} / {end.isoformat()}"
-
-
 def _period_end(*, kind: str, period_start: dt.date, period_end: dt.date | None) -> dt.date:
     if kind == Report.Kind.WEEKLY:
         if period_start.weekday() != 0:
@@ -366,7 +390,7 @@ def _period_end(*, kind: str, period_start: dt.date, period_end: dt.date | None)
     return period_start
 
 
-def _validate_content(values: dict[str, str]) -> None:
+def _validate_content(values: dict[str, Any]) -> None:
     """Choices and lengths of what the author typed (the database does not check them)."""
     level = values.get("security_level")
     if level and level not in Report.SecurityLevel.values:
@@ -420,11 +444,21 @@ def report_create(
     period_end = _written_period_end(
         deployment=deployment, kind=kind, period_start=period_start, period_end=period_end, now=now
     )
+    # Left blank, the title is the system's: "<kind> - <location> - <period>", in the
+    # language of whoever reads it.
+    titled = (
+        {"title": title.strip()}
+        if title.strip()
+        else _titled(
+            "period",
+            kind=kind,
+            scope=location.name,
+            start=period_start.isoformat(),
+            end=period_end.isoformat(),
+        )
+    )
     content = {
-        "title": title.strip()
-        or _default_title(
-            kind=kind, location_name=location.name, start=period_start, end=period_end
-        ),
+        **titled,
         "security_level": security_level,
         "key_events": key_events,
         "can_activity": can_activity,
@@ -449,7 +483,7 @@ def _insert_written(
     location: Location,
     period_start: dt.date,
     period_end: dt.date,
-    content: dict[str, str],
+    content: dict[str, Any],
 ) -> Report:
     """The draft with the alerts of its period, unless the report of that period exists."""
     duplicate = _duplicate_error(kind=kind, location_name=location.name, period_start=period_start)

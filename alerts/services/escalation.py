@@ -14,11 +14,10 @@ import logging
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from alerts import notifications, signals
+from alerts import notifications, signals, texts
 from alerts.models import Alert, AlertEvent, TriangulationQueue, Urgency
+from alerts.notifications import Recipient
 from clas.models import Role, User
 from core import metrics
 from core.logging import log_bind, log_context
@@ -30,18 +29,22 @@ logger = logging.getLogger("alerts.services")
 # --- flash notification -------------------------------------------------------------------
 
 
-def flash_recipients(alert: Alert) -> list[str]:
-    """The queue's officers and the coordinators of the alert's field office."""
-    emails: set[str] = set()
+def flash_recipients(alert: Alert) -> list[Recipient]:
+    """The queue's officers and the coordinators of the alert's field office, each with the
+    language they read."""
+    people = User.objects.none()
     if alert.queue_id:
-        emails.update(alert.queue.officers.exclude(email="").values_list("email", flat=True))
+        people = alert.queue.officers.exclude(email="")
     office_id = alert.location.field_office_id or alert.location_id
-    emails.update(
-        User.objects.filter(role=Role.COORDINATOR, field_office_id=office_id, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    return sorted(emails)
+    coordinators = User.objects.filter(
+        role=Role.COORDINATOR, field_office_id=office_id, is_active=True
+    ).exclude(email="")
+    rows = [
+        *people.values_list("email", "language"),
+        *coordinators.values_list("email", "language"),
+    ]
+    # One email per address, whoever else has it.
+    return sorted({email: Recipient(email, language) for email, language in rows}.values())
 
 
 def flash_notification_enqueue(*, alert_id: int) -> None:
@@ -71,13 +74,10 @@ def alert_notify_flash(*, alert_id: int) -> bool:
         AlertEvent.objects.create(
             alert=alert,
             kind=AlertEvent.Kind.NOTIFIED,
-            data={"recipients": len(recipients)},
-            note=ngettext(
-                "%(count)s person notified by email",
-                "%(count)s people notified by email",
-                len(recipients),
-            )
-            % {"count": len(recipients)},
+            data={
+                "recipients": len(recipients),
+                **texts.coded(texts.NOTIFIED, count=len(recipients)),
+            },
         )
     return True
 
@@ -120,16 +120,19 @@ def alert_escalate(*, alert_id: int, now: dt.datetime | None = None) -> bool:
         log_bind(alert=alert.reference)
         senior = alert.queue.senior_officer if alert.queue_id else None
         if senior is not None and senior.email:
-            notifications.send_escalation_email(alert=alert, recipient=senior.email)
+            notifications.send_escalation_email(
+                alert=alert, recipient=Recipient(senior.email, senior.language)
+            )
         AlertEvent.objects.create(
             alert=alert,
             kind=AlertEvent.Kind.ESCALATED,
             at=now,
             from_status=alert.status,
             to_status=alert.status,
-            note=_("Not acknowledged within %(minutes)s minutes")
-            % {"minutes": alert.queue.ack_limit_minutes},
-            data={"senior_officer_id": senior.pk if senior else None},
+            data={
+                "senior_officer_id": senior.pk if senior else None,
+                **texts.coded(texts.ESCALATED, minutes=alert.queue.ack_limit_minutes),
+            },
         )
     metrics.alert_escalated()
     return True

@@ -16,9 +16,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from alerts import signals
+from alerts import signals, texts
 from alerts.models import (
     Alert,
     AlertDispatch,
@@ -36,6 +35,7 @@ from core.logging import log_bind, log_context
 # One logger for the whole alert pipeline: operators follow "alerts.services" in the logs.
 logger = logging.getLogger("alerts.services")
 
+# The reasons of alerts.texts name these thresholds: other values need new reason codes.
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 DUPLICATE_RADIUS_KM = 5.0
 
@@ -144,15 +144,11 @@ def _link_duplicates(alert: Alert, now: dt.datetime) -> None:
     same_place = Alert.objects.filter(
         window, location_id=alert.location_id, category_id=alert.category_id
     )
-    candidates = {
-        a.pk: _("same location and category within 24 hours")
-        for a in same_place.exclude(pk=alert.pk)[:5]
-    }
+    # Reasons are stored as codes (alerts.texts) and read in the reader's language.
+    candidates = {a.pk: texts.SAME_PLACE_24H for a in same_place.exclude(pk=alert.pk)[:5]}
     if alert.latitude is not None:
         for other_id in _nearby(alert, window):
-            candidates.setdefault(
-                other_id, _("within %(km)s km within 24 hours") % {"km": int(DUPLICATE_RADIUS_KM)}
-            )
+            candidates.setdefault(other_id, texts.WITHIN_5KM_24H)
     for other_id, reason in candidates.items():
         _link, created = AlertLink.objects.get_or_create(
             from_alert=alert,
@@ -164,8 +160,7 @@ def _link_duplicates(alert: Alert, now: dt.datetime) -> None:
                 alert=alert,
                 kind=AlertEvent.Kind.DUPLICATE,
                 at=now,
-                note=str(reason),
-                data={"alert_id": other_id},
+                data={"alert_id": other_id, **texts.coded(reason)},
             )
 
 

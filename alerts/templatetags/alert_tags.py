@@ -8,7 +8,8 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alerts.models import Alert, AlertEvent, Triangulation
+from alerts import texts
+from alerts.models import Alert, AlertEvent
 from alerts.timing import waiting_time
 from clas.models import User
 from core.formatting import duration_text
@@ -53,13 +54,19 @@ def person(user: User | None) -> str:
 
 
 @register.filter
+def overdue_at(alert: Alert) -> dt.datetime | None:
+    """When a queued alert passes the time limit of its queue for an acknowledgement."""
+    if alert.status != Alert.Status.QUEUED or alert.queue is None:
+        return None
+    start = alert.routed_at or alert.created_at
+    return start + dt.timedelta(minutes=alert.queue.ack_limit_minutes)
+
+
+@register.filter
 def overdue(alert: Alert, now: dt.datetime | None = None) -> bool:
     """Still not acknowledged after the time limit of its queue."""
-    if alert.status != Alert.Status.QUEUED or alert.queue is None:
-        return False
-    start = alert.routed_at or alert.created_at
-    limit = dt.timedelta(minutes=alert.queue.ack_limit_minutes)
-    return (now or timezone.now()) - start > limit
+    due = overdue_at(alert)
+    return due is not None and (now or timezone.now()) > due
 
 
 @register.filter
@@ -73,13 +80,11 @@ def status_label(status: str) -> str:
 
 @register.filter
 def event_detail(event: AlertEvent) -> str:
-    """What an event's data says in words: the queue, the officer, the method or outcome."""
-    data = event.data if isinstance(event.data, dict) else {}
-    for key, choices in (
-        ("method", Triangulation.Method),
-        ("outcome", Alert.Outcome),
-        ("response", Alert.Response),
-    ):
-        if data.get(key) in choices.values:
-            return str(choices(data[key]).label)
-    return str(data.get("queue_name") or data.get("officer") or "")
+    """What an event says besides its kind, in the reader's language (AlertEvent.detail)."""
+    return event.detail
+
+
+@register.filter
+def link_reason(reason: str) -> str:
+    """Why two alerts were linked, in the reader's language (the system's reasons are codes)."""
+    return texts.link_reason(reason)

@@ -111,7 +111,7 @@ def assessment_close_and_compile(*, assessment_id: int) -> Report:
             period_start=assessment.opens_on,
             period_end=assessment.closes_on,
         )
-        report.title = title
+        report.set_system_title("assessment", year=assessment.year)
         report.status = Report.Status.PUBLISHED
         report.figures = results
         report.html = html

@@ -122,7 +122,7 @@ def test_the_message_is_translated_with_the_fields_name(mission: Mission) -> Non
     )
 
     assert response.json() == {
-        "place": ["Lieu ou village : écrivez du texte simple, sans balises HTML."]
+        "place": ["Lieu ou village\u00a0: écrivez du texte simple, sans balises HTML."]
     }
 
 

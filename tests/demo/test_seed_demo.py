@@ -18,8 +18,9 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from alerts import texts
 from alerts.models import (
     SEVERITY_RANK,
     URGENCY_RANK,
@@ -151,7 +152,7 @@ def test_cla_profiles_are_complete() -> None:
     for cla in CLA.objects.annotate(n_languages=Count("languages")):
         assert cla.n_languages >= 2
         assert cla.staff_number
-        assert cla.phone.startswith("+236 ")
+        assert re.fullmatch(r"\+236[0-9]{8}", cla.phone)  # E.164
         assert cla.radio_call_sign
     spoken = set(CLA.objects.values_list("languages__name", flat=True))
     assert {"Sango", "French", "Arabic", "Fulfulde", "Gbaya", "Banda", "Zande"} <= spoken
@@ -458,3 +459,18 @@ def test_it_refuses_to_run_under_production_settings() -> None:
     assert result.returncode == 1
     assert "production settings" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_what_the_system_said_on_timelines_is_stored_as_codes_read_in_each_language() -> None:
+    lines = AlertEvent.objects.filter(kind__in=["notified", "escalated", "duplicate"])
+    assert {"notified", "duplicate"} <= set(lines.values_list("kind", flat=True))
+    assert not lines.exclude(note="").exists()
+    with translation.override("fr"):
+        french = {e.kind: e.detail for e in lines[:500]}
+    with translation.override("en"):
+        english = {e.kind: e.detail for e in lines[:500]}
+    assert french["duplicate"] == "même localité et même catégorie en moins de 24 heures"
+    assert english["duplicate"] == "same location and category within 24 hours"
+    assert "notified by email" in english["notified"]
+    assert "par courriel" in french["notified"]
+    assert set(AlertLink.objects.values_list("reason", flat=True)) == {texts.SAME_PLACE_24H}

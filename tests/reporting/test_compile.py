@@ -3,10 +3,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from reporting.models import DistributionList, Report
@@ -100,3 +101,111 @@ def test_distribution_emails_the_lists_of_its_scope_once(mission) -> None:
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].bcc) == ["chief@mission.test", "hq@mission.test"]
     assert [a[2] for a in mail.outbox[0].attachments] == ["application/pdf", "text/csv"]
+
+
+# --- in the report language, labels and never codes --------------------------------------
+
+NBSP = "\u00a0"
+LABELS = {
+    "fr": {
+        "typography": f"Urgence{NBSP}: Immédiate / Gravité{NBSP}: Extrême / Certitude{NBSP}: Observée",
+        "row": ["Attaque contre des civils", "Immédiate", "Extrême", "Observée"],
+        "status": "Résultat enregistré",
+        "outcome": "Partiellement confirmée",
+        "response": "Patrouille envoyée",
+        "header": ["Référence", "Date du signalement", "Date des faits", "Localité"],
+    },
+    "en": {
+        "typography": "Urgency: Immediate / Severity: Extreme / Certainty: Observed",
+        "row": ["Attack on civilians", "Immediate", "Extreme", "Observed"],
+        "status": "Outcome recorded",
+        "outcome": "Partly confirmed",
+        "response": "Patrol dispatched",
+        "header": ["Reference", "Reported at", "Occurred at", "Location"],
+    },
+}
+
+
+def _pdf_text(report: Report) -> str:
+    report.pdf.open()
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.read())).pages)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_pdf_and_csv_speak_the_report_language_with_labels_not_codes(
+    settings, mission, language: str
+) -> None:
+    settings.REPORT_LANGUAGE = language
+    expected = LABELS[language]
+    alert = _alert_on(
+        DAY,
+        location=mission.base_a,
+        urgency="Immediate",
+        severity="Extreme",
+        certainty="Observed",
+        status="verified",
+        outcome="partly",
+        response="patrol",
+    )
+
+    # Compiled while the other language is active (a worker, an English request).
+    with translation.override("en" if language == "fr" else "fr"):
+        report = report_compile(
+            kind=Report.Kind.FLASH,
+            start=DAY,
+            end=DAY,
+            sector_id=mission.sector_a.pk,
+            alert_id=alert.pk,
+        )
+
+    text = _pdf_text(report)
+    assert expected["typography"] in text
+    assert expected["status"] in text
+    assert "verified" not in text  # the status code
+    raw = report.csv.read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # spreadsheets then read the accents as UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    header, row = rows[0], rows[1]
+    assert header[:4] == expected["header"]
+    cells = dict(zip(header, row, strict=True))
+    assert [cells[header[i]] for i in (7, 8, 9, 10)] == expected["row"]
+    assert [cells[header[i]] for i in (11, 12, 13)] == [
+        expected["status"],
+        expected["outcome"],
+        expected["response"],
+    ]
+    assert not {"verified", "partly", "patrol", "attack", "can_member"} & set(row)
+
+
+@pytest.mark.django_db
+def test_a_french_report_puts_a_non_breaking_space_before_its_colons(settings, mission) -> None:
+    settings.REPORT_LANGUAGE = "fr"
+    _alert_on(DAY, location=mission.base_a, status="verified", outcome="confirmed")
+
+    report = report_compile(
+        kind=Report.Kind.DAILY, start=DAY, end=DAY, sector_id=mission.sector_a.pk
+    )
+
+    text = _pdf_text(report)
+    assert f"Période{NBSP}: du {DAY.isoformat()}" in text
+    assert f"Secteur{NBSP}: {mission.sector_a.name}" in text
+    assert f"100{NBSP}%" in text
+    assert not re.search(r"\S[:;?!]\s", text.replace("http://", "").replace("https://", ""))
+
+
+@pytest.mark.django_db
+def test_a_compiled_report_is_titled_in_each_reader_s_language(settings, mission) -> None:
+    settings.REPORT_LANGUAGE = "fr"
+    with translation.override("en"):
+        report = report_compile(kind=Report.Kind.WEEKLY, start=DAY, end=DAY + dt.timedelta(days=6))
+
+    stored = f"Analyse hebdomadaire - {settings.MISSION_NAME} - 2026-06-10 / 2026-06-16"
+    assert report.title == stored
+    with translation.override("en"):
+        assert report.display_title == (
+            f"Weekly analysis - {settings.MISSION_NAME} - 2026-06-10 / 2026-06-16"
+        )
+    with translation.override("fr"):
+        assert report.display_title == stored
+    assert report.system_title["code"] == "period"

@@ -314,7 +314,7 @@ def test_return_with_comment_then_resubmit_then_accept(
     assert "Which villages were affected?" in text(
         cla.get(reverse("reporting:report_edit", args=[report.pk]))
     )
-    assert report.title in text(cla.get(reverse("reporting:report_list")))
+    assert report.display_title in text(cla.get(reverse("reporting:report_list")))
     cla.post(
         reverse("reporting:report_edit", args=[report.pk]),
         {**DAILY_CONTENT, "key_events": "Zeré and Bakala were affected.", "submit": "1"},

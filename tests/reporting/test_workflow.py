@@ -77,7 +77,9 @@ def test_a_cla_opens_a_daily_report_of_their_location_as_a_draft(mission: Missio
     assert report.location == mission.base_a
     assert report.author == mission.cla
     assert (report.period_start, report.period_end) == (DAY, DAY)
-    assert report.title == "Daily situation report - Ippy - 2026-06-10"
+    # Named by the system: stored in the report language, read in the reader's.
+    assert report.title == "Rapport de situation quotidien - Ippy - 2026-06-10"
+    assert report.display_title == "Daily situation report - Ippy - 2026-06-10"
     assert report.due_at == at(DAY + dt.timedelta(days=1), 9)
 
 

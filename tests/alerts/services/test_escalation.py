@@ -66,7 +66,8 @@ def test_an_unacknowledged_immediate_alert_escalates_once_past_the_limit(
     assert (first, second) == ({"escalated": 1}, {"escalated": 0})
     event = alert.events.get(kind=AlertEvent.Kind.ESCALATED)
     assert event.data["senior_officer_id"] == mission.force.pk
-    [message] = [m for m in mail.outbox if "ESCALATED" in m.subject]
+    # The senior officer reads French.
+    [message] = [m for m in mail.outbox if "ESCALADÉE" in m.subject]
     assert message.to == [mission.force.email]
     assert alert.reference in message.subject
     assert Alert.objects.get(pk=alert.pk).escalated_at == later

@@ -10,8 +10,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from alerts import services, tasks
+from alerts import services, tasks, texts
 from alerts.models import Alert, AlertDispatch, AlertEvent, AlertLink, RoutingRule
+from alerts.texts import link_reason
 from reporting import tasks as reporting_tasks
 from reporting.models import Report
 from tests import factories as f
@@ -179,7 +180,8 @@ def test_alerts_within_five_km_are_linked_across_locations_and_categories(
 
     link = AlertLink.objects.get()
     assert (link.from_alert, link.to_alert) == (second, first)
-    assert "5 km" in link.reason
+    assert link.reason == texts.WITHIN_5KM_24H
+    assert link_reason(link.reason) == "within 5 km within 24 hours"
 
 
 def test_alerts_ten_km_apart_are_not_linked(mission: Mission) -> None:

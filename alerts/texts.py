@@ -1,0 +1,82 @@
+"""What the system says, stored as a code with its parameters and put in words only when
+someone reads it, in the reader's language.
+
+A line the system writes on a timeline (who was notified, why an alert escalated, why two
+alerts look like the same event) used to be stored as text in the language of whoever's
+request or worker wrote it, so an English-speaking officer read French notes. Now the timeline
+keeps `{"code": ..., "params": {...}}` in `AlertEvent.data` and a duplicate link keeps the
+code of its reason; pages, the API and emails put them in words with the reader's language
+active. What people write (notes, a reason typed in the admin) stays as they wrote it.
+
+A stored code never changes meaning: a rule with other thresholds gets a new code, so the
+lines already written keep saying what was checked then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import get_language, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+NOTIFIED = "notified"
+ESCALATED = "escalated"
+# The duplicate rules of alerts.services.routing, thresholds included.
+SAME_PLACE_24H = "duplicate.same_place_24h"
+WITHIN_5KM_24H = "duplicate.within_5km_24h"
+
+# Code -> text with %(name)s parameters; a plural text chooses its form on the parameter
+# named in ngettext_lazy.
+SYSTEM_TEXTS: dict[str, Promise] = {
+    NOTIFIED: ngettext_lazy(
+        "%(count)s person notified by email", "%(count)s people notified by email", "count"
+    ),
+    ESCALATED: ngettext_lazy(
+        "Not acknowledged within %(minutes)s minute",
+        "Not acknowledged within %(minutes)s minutes",
+        "minutes",
+    ),
+    SAME_PLACE_24H: _("same location and category within 24 hours"),
+    WITHIN_5KM_24H: _("within 5 km within 24 hours"),
+}
+
+
+def coded(code: str, **params: Any) -> dict[str, Any]:
+    """What is stored for a system text: `{"code": ..., "params": {...}}`."""
+    if code not in SYSTEM_TEXTS:
+        raise ValueError(f"Unknown system text {code!r}")
+    return {"code": code, "params": params}
+
+
+def system_text(code: object, params: object = None) -> str:
+    """The text of a code in the active language; "" for a code this version does not know
+    or parameters that do not fit it (a stored row is never a reason for an error page)."""
+    text = SYSTEM_TEXTS.get(code) if isinstance(code, str) else None
+    if text is None:
+        return ""
+    values = {k: localized(v) for k, v in params.items()} if isinstance(params, Mapping) else {}
+    try:
+        return str(text % values)
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
+def localized(value: object) -> object:
+    """A parameter given in every language (`{"en": ..., "fr": ...}`, such as a threat
+    category's names) in the active language; any other value as it is."""
+    if not isinstance(value, Mapping):
+        return value
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    for key in (language, settings.LANGUAGE_CODE):
+        if value.get(key):
+            return value[key]
+    return next((v for v in value.values() if v), "")
+
+
+def link_reason(reason: str) -> str:
+    """Why two alerts were linked, in the active language: the system's reasons are codes,
+    a reason typed by a person stays as typed."""
+    return system_text(reason) or reason
