@@ -15,12 +15,12 @@ STAMP := $(VENV)/.installed-$(firstword $(shell cksum pyproject.toml))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-QUEUES ?= alerts,reports
+QUEUES ?= alerts,reports,sms
 # Where the SQLite database and generated files live (settings read VAR_DIR too).
 VAR := $(or $(VAR_DIR),var)
 
 .DEFAULT_GOAL := help
-.PHONY: help install catalogues run test prod-check lint format migrations-check web worker beat clean
+.PHONY: help install catalogues run test prod-check lint format migrations-check web worker beat kannel fakesms clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -80,13 +80,41 @@ migrations-check: install | $(VAR)  ## fail when a model change has no migration
 web: install  ## gunicorn serving config.wsgi on HOST:PORT (production settings by default)
 	$(BIN)/gunicorn config.wsgi --config config/gunicorn.py --bind $(HOST):$(PORT)
 
-worker: install  ## a Celery worker for QUEUES (default alerts,reports; production runs one per queue)
+worker: install  ## a Celery worker for QUEUES (default alerts,reports,sms; production runs one per queue)
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set: tasks run in-process, no worker is needed" >&2; exit 1; }
 	$(BIN)/celery -A config worker -Q $(QUEUES) --loglevel=INFO
 
 beat: install | $(VAR)  ## the Celery beat scheduler (exactly one per installation)
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set: beat needs a broker" >&2; exit 1; }
 	$(BIN)/celery -A config beat --loglevel=INFO --schedule $(VAR)/celerybeat-schedule
+
+# A local SMS gateway for development (README "SMS through Kannel"): Debian's Kannel on
+# 127.0.0.1, with fakesmsc (kannel-extras) standing for the operator. It writes
+# $(VAR)/kannel/env, the settings the system needs to use it: `. $(VAR)/kannel/env && make run`
+# in a second terminal. Ctrl-C stops Kannel.
+KANNEL_DEV_SECRET ?= local-kannel-secret-for-development-only
+KANNEL_DEV_PASSWORD ?= local-sendsms-password
+KANNEL_DEV_ENV = KANNEL_SECRET=$(KANNEL_DEV_SECRET) \
+	KANNEL_SENDSMS_URL=http://127.0.0.1:13013/cgi-bin/sendsms \
+	KANNEL_SENDSMS_USERNAME=earlywarning KANNEL_SENDSMS_PASSWORD=$(KANNEL_DEV_PASSWORD) \
+	KANNEL_CALLBACK_URL=http://$(HOST):$(PORT)
+FAKESMSC := /usr/lib/kannel/test/fakesmsc
+FROM ?= +23675000000
+TEXT ?= ALERTE ICI MEURTRE IMMEDIAT test depuis fakesmsc
+
+kannel: install | $(VAR)  ## a local Kannel (bearerbox, smsbox, fakesmsc's port) on 127.0.0.1 for the system on HOST:PORT
+	@test -x /usr/sbin/bearerbox -a -x $(FAKESMSC) || { echo "Kannel is missing: apt-get install -y kannel kannel-extras" >&2; exit 1; }
+	$(KANNEL_DEV_ENV) $(BIN)/python manage.py kannel_config --output $(VAR)/kannel/kannel.conf --web-url http://$(HOST):$(PORT)
+	@printf 'export %s\n' $(KANNEL_DEV_ENV) >$(VAR)/kannel/env
+	@echo "Kannel on 127.0.0.1 (sendsms 13013, fakesmsc 10000). In another terminal: . $(VAR)/kannel/env && make run"
+	@echo "Then send an SMS: make fakesms FROM=<a CLA's number> TEXT='ALERTE ICI MEURTRE IMMEDIAT ...'"
+	@/usr/sbin/bearerbox -v 1 $(VAR)/kannel/kannel.conf & bearerbox=$$!; sleep 2; \
+	/usr/sbin/smsbox -v 1 $(VAR)/kannel/kannel.conf & smsbox=$$!; \
+	trap 'kill $$bearerbox $$smsbox 2>/dev/null' EXIT INT TERM; wait
+
+fakesms:  ## send TEXT from FROM through the local Kannel's fakesmsc, and show the reply (15 s)
+	@timeout 15 $(FAKESMSC) -H 127.0.0.1 -r 10000 -m 1 "$(FROM) 1313 text $(TEXT)" 2>&1 \
+		| grep --line-buffered -E "Got message|ERROR" || true
 
 clean:  ## remove the virtualenv (the database under var/ is kept)
 	rm -rf $(VENV)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from alerts.models import Alert, Severity, TriangulationQueue, Urgency
+from alerts.models import Alert, Channel, Severity, TriangulationQueue, Urgency
 from alerts.selectors import queue_list
 from alerts.serializers import MAX_ID
 from clas.models import Location, Sector
@@ -49,6 +49,9 @@ class AlertFilter(filters.FilterSet):
         queryset=scoped_choices(queue_list, TriangulationQueue), label=_("Queue")
     )
     urgency = filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
+    channel = filters.ChoiceFilter(
+        choices=Channel.choices, label=_("Channel"), help_text=_("How the alert came in.")
+    )
     severity = filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
     reported_after = filters.DateFilter(
         method="filter_reported_after",
@@ -73,6 +76,7 @@ class AlertFilter(filters.FilterSet):
             "queue",
             "urgency",
             "severity",
+            "channel",
             "reported_after",
             "reported_before",
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from alerts.texts import system_text
 
 
 class ThreatCategory(models.Model):
@@ -149,6 +153,17 @@ class RoutingRule(models.Model):
         return f"#{self.priority} → {self.queue}"
 
 
+class Channel(models.TextChoices):
+    """How an alert reached the system. Every way in calls alerts.services.alert_create."""
+
+    WEB = "web", _("Web form")  # the page form, online
+    OFFLINE = "offline", _("Offline replay")  # the form filled offline, sent when the link returned
+    API = "api", _("API")
+    SMS = "sms", _("SMS")  # through the SMS gateway (sms app)
+    PHONE = "phone", _("Phone call")  # heard by phone, logged on behalf of a CLA or focal point
+    RADIO = "radio", _("Radio")  # heard on the radio, logged likewise
+
+
 class Alert(models.Model):
     """A threat to civilians reported to a CLA."""
 
@@ -188,6 +203,15 @@ class Alert(models.Model):
     )
     # Hash of the submitted payload: the same client key with another payload is refused.
     payload_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # A database default too: rows written by bulk paths (the demo's COPY) that name no channel
+    # came in through the web, as every alert did before channels were recorded.
+    channel = models.CharField(
+        _("channel"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.WEB,
+        db_default=Channel.WEB,
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
@@ -319,6 +343,7 @@ class Alert(models.Model):
             models.Index(fields=["status", "reported_at"]),
             models.Index(fields=["logged_by", "reported_at"]),
             models.Index(fields=["reported_at"]),
+            models.Index(fields=["channel", "reported_at"]),
         ]
 
     def __str__(self) -> str:
@@ -420,6 +445,38 @@ class AlertEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Alert events are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def code(self) -> str | None:
+        """The code of what the system said on this line (alerts.texts), None if nothing."""
+        code = self.data.get("code") if isinstance(self.data, dict) else None
+        return code if isinstance(code, str) else None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        params = self.data.get("params") if isinstance(self.data, dict) else None
+        return params if isinstance(params, dict) else {}
+
+    @property
+    def system_text(self) -> str:
+        """What the system said on this line, in the active language ("" if nothing)."""
+        return system_text(self.code, self.params)
+
+    @property
+    def detail(self) -> str:
+        """What the line says besides its kind, in the active language: the method, outcome or
+        response chosen, the queue or officer, or what the system said. A person's note is
+        apart (`note`), as they wrote it."""
+        data = self.data if isinstance(self.data, dict) else {}
+        for key, choices in (
+            ("method", Triangulation.Method),
+            ("outcome", Alert.Outcome),
+            ("response", Alert.Response),
+        ):
+            if data.get(key) in choices.values:
+                return str(choices(data[key]).label)
+        named = data.get("queue_name") or data.get("officer")
+        return str(named) if named else self.system_text
 
 
 class Triangulation(models.Model):

@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from alerts import texts
 from alerts.models import (
     Alert,
     AlertEvent,
@@ -298,6 +299,7 @@ class AlertListSerializer(serializers.ModelSerializer):
             "occurred_at",
             "reported_at",
             "created_at",
+            "channel",
             "queue",
             "assigned_to",
             "victims_total",
@@ -311,10 +313,36 @@ class AlertEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField(
         help_text=_("Display name of who did it; null for the system.")
     )
+    note = serializers.CharField(read_only=True, help_text=_("What a person wrote, as written."))
+    detail = serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "What the line says besides its kind, in the request's language: the method, "
+            "outcome or response, the queue or officer, or what the system said."
+        ),
+    )
+    code = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Code of what the system said on this line (null if nothing)."),
+    )
+    params = serializers.DictField(read_only=True, help_text=_("Parameters of the code."))
 
     class Meta:
         model = AlertEvent
-        fields = ["id", "kind", "kind_display", "actor", "at", "from_status", "to_status", "note"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "actor",
+            "at",
+            "from_status",
+            "to_status",
+            "note",
+            "detail",
+            "code",
+            "params",
+        ]
 
     def get_actor(self, event: AlertEvent) -> str | None:
         return person_name(event.actor)
@@ -324,8 +352,17 @@ class AlertLinkSerializer(serializers.Serializer):
     alert = serializers.IntegerField(help_text=_("Id of the other alert."))
     reference = serializers.CharField()
     kind = serializers.ChoiceField(choices=AlertLink.Kind.choices)
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text=_("Why they were linked, in the request's language."))
+    reason_code = serializers.CharField(
+        allow_null=True,
+        help_text=_("Code of the system's reason; null for a reason a person typed."),
+    )
     created_at = serializers.DateTimeField()
+
+
+def _link_reason(link: AlertLink) -> dict[str, str | None]:
+    code = link.reason if link.reason in texts.SYSTEM_TEXTS else None
+    return {"reason": texts.link_reason(link.reason), "reason_code": code}
 
 
 class AlertDetailSerializer(AlertListSerializer):
@@ -415,7 +452,7 @@ class AlertDetailSerializer(AlertListSerializer):
                 "alert": link.to_alert_id,
                 "reference": link.to_alert.reference,
                 "kind": link.kind,
-                "reason": link.reason,
+                **_link_reason(link),
                 "created_at": link.created_at,
             }
             for link in alert.visible_links_out
@@ -424,7 +461,7 @@ class AlertDetailSerializer(AlertListSerializer):
                 "alert": link.from_alert_id,
                 "reference": link.from_alert.reference,
                 "kind": link.kind,
-                "reason": link.reason,
+                **_link_reason(link),
                 "created_at": link.created_at,
             }
             for link in alert.visible_links_in

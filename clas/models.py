@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from clas.phones import PhoneNumberField
+
 
 class Role(models.TextChoices):
     CLA = "cla", _("Community Liaison Assistant")
@@ -45,7 +47,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="officers",
     )
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # E.164; one person per number, so an SMS from it names its sender (see sms.senders).
+    phone = PhoneNumberField(_("phone"), blank=True)
     language = models.CharField(
         _("preferred language"),
         max_length=8,
@@ -54,11 +57,25 @@ class User(AbstractUser):
     )
     # Sees who reported an alert to the CLA (source identity is sensitive).
     can_view_source_identity = models.BooleanField(_("may see source identity"), default=False)
+    # Opted in to SMS (to `phone`) for Immediate or Extreme alerts and escalations (sms app).
+    sms_alerts = models.BooleanField(
+        _("SMS for urgent alerts"),
+        default=False,
+        help_text=_("Immediate or Extreme alerts and escalations, by SMS to the phone number."),
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         indexes = [models.Index(fields=["role"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~Q(phone=""),
+                name="user_phone_unique",
+                violation_error_message=_("Another user has this phone number."),
+            ),
+        ]
 
     @property
     def is_mission_wide(self) -> bool:
@@ -169,7 +186,7 @@ class CLA(models.Model):
     staff_number = models.CharField(_("staff number"), max_length=20, unique=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     radio_call_sign = models.CharField(_("radio call sign"), max_length=32, blank=True)
     has_phone = models.BooleanField(_("has a mobile phone"), default=True)
     has_radio = models.BooleanField(_("has a radio"), default=False)
@@ -187,6 +204,14 @@ class CLA(models.Model):
         ordering = ["user__last_name", "user__first_name"]
         verbose_name = _("Community Liaison Assistant")
         verbose_name_plural = _("Community Liaison Assistants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~Q(phone=""),
+                name="cla_phone_unique",
+                violation_error_message=_("Another CLA has this phone number."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.username
@@ -323,13 +348,21 @@ class FocalPoint(models.Model):
     )
     name = models.CharField(_("name"), max_length=150)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     village = models.CharField(_("village"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("focal point")
         verbose_name_plural = _("focal points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~Q(phone=""),
+                name="focal_point_phone_unique",
+                violation_error_message=_("Another focal point has this phone number."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

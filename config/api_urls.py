@@ -10,4 +10,5 @@ urlpatterns = [
     path("v1/", include("protection_plans.api_urls")),
     path("v1/", include("alerts.api_urls")),
     path("v1/", include("reporting.api_urls")),
+    path("v1/", include("sms.api_urls")),
 ]

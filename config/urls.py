@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("protection_plans.urls")),
     path("", include("alerts.urls")),
     path("", include("reporting.urls")),
+    path("", include("sms.urls")),
 ]

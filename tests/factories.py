@@ -121,7 +121,10 @@ class FocalPointFactory(factory.django.DjangoModelFactory):
     network = factory.SubFactory(NetworkFactory)
     name = factory.Faker("name")
     gender = "male"
-    phone = "+236 72 00 00 00"
+    # One number per person (clas.models constraint): 72 xx xx xx, a Telecel number each.
+    phone = factory.Sequence(
+        lambda n: f"+236 72 {n // 10000 % 100:02d} {n // 100 % 100:02d} {n % 100:02d}"
+    )
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

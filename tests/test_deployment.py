@@ -59,8 +59,13 @@ def celery_services(services: dict[str, dict[str, Any]], kind: str) -> dict[str,
 
 
 def app_services(services: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The services that run the project's own code (built from the Dockerfile)."""
-    return {name: service for name, service in services.items() if "build" in service}
+    """The services that run the project's own code (built from the Dockerfile at the root;
+    the Kannel gateway is built from an image of its own, deploy/kannel)."""
+    return {
+        name: service
+        for name, service in services.items()
+        if "build" in service and service["build"].get("context") == "."
+    }
 
 
 def routed_queues() -> set[str]:
@@ -76,8 +81,8 @@ def test_compose_names_the_database_the_broker_the_web_and_beat(
     assert services["redis"]["image"].startswith("redis:")
 
 
-def test_the_routes_name_an_alerts_queue_and_a_reports_queue() -> None:
-    assert routed_queues() == {"alerts", "reports"}
+def test_the_routes_name_an_alerts_queue_a_reports_queue_and_an_sms_queue() -> None:
+    assert routed_queues() == {"alerts", "reports", "sms"}
 
 
 def test_every_queue_has_a_worker_of_its_own(services: dict[str, dict[str, Any]]) -> None:

@@ -33,6 +33,7 @@ from alerts.models import (
     Alert,
     AlertDispatch,
     AlertEvent,
+    Channel,
     ReferenceCounter,
     Severity,
     ThreatCategory,
@@ -248,6 +249,8 @@ def alert_create(
     Returns (alert, created). The same client key with the same payload returns the alert
     already saved; with another payload it is refused.
     """
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown alert channel {channel!r}")
     client_key = (client_key or "").strip() or None
     fingerprint = data.fingerprint()
     if client_key:
@@ -258,7 +261,11 @@ def alert_create(
     try:
         with transaction.atomic():
             alert = _alert_insert(
-                user=user, data=data, client_key=client_key, fingerprint=fingerprint
+                user=user,
+                data=data,
+                client_key=client_key,
+                fingerprint=fingerprint,
+                channel=channel,
             )
     except IntegrityError:
         # Another request with the same client key committed first.
@@ -285,7 +292,7 @@ def _alert_for_client_key(client_key: str, fingerprint: str, user: User) -> Aler
 
 
 def _alert_insert(
-    *, user: User, data: AlertInput, client_key: str | None, fingerprint: str
+    *, user: User, data: AlertInput, client_key: str | None, fingerprint: str, channel: str
 ) -> Alert:
     now = timezone.now()
     fields = asdict(data)
@@ -294,6 +301,7 @@ def _alert_insert(
         reference=_next_reference(timezone.localtime(now).year),
         client_key=client_key,
         payload_hash=fingerprint,
+        channel=channel,
         logged_by=user,
         created_at=now,
         urgency_rank=URGENCY_RANK.get(data.urgency, 3),

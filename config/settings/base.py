@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import phonenumbers
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "alerts",
     "protection_plans",
     "reporting",
+    "sms",
     "demo",  # seeds the apps above, so it comes after them
 ]
 
@@ -52,6 +55,14 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (gzip) for a slow link; static files are not: WhiteNoise, above, answers
+    # them first with copies compressed at collectstatic. Below the middleware that only set
+    # headers, above every one that writes the body. BREACH (guessing a secret in a compressed
+    # page from the sizes of many responses) is acceptable here: Django masks the CSRF token
+    # differently in every response and pads each gzip response with up to 100 random bytes,
+    # and the session cookie is SameSite=Lax, so another site's requests carry no session
+    # except top-level navigations, far too slow and visible for the thousands BREACH needs.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +78,7 @@ AUTH_USER_MODEL = "clas.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 TEMPLATES = [
     {
@@ -177,6 +189,7 @@ CELERY_TASK_DEFAULT_QUEUE = "alerts"
 CELERY_TASK_ROUTES = {
     "alerts.tasks.*": {"queue": "alerts"},
     "reporting.tasks.*": {"queue": "reports"},
+    "sms.tasks.*": {"queue": "sms"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task not acknowledged within this time is delivered again (acks_late).
@@ -264,8 +277,9 @@ LOGGING = {
 HEALTH_MAX_PENDING_SECONDS = env_int("HEALTH_MAX_PENDING_SECONDS", 300, minimum=1)
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
-# Container healthchecks and Prometheus call the web process directly over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/live$", r"^metrics$"]
+# Container healthchecks and Prometheus call the web process directly over plain HTTP, and so
+# does Kannel on the internal network (its endpoints check the shared secret).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/live$", r"^metrics$", r"^sms/kannel/"]
 
 # Links in emails point here.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -275,6 +289,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-alerts": {"task": "alerts.tasks.sweep_pending_alerts", "schedule": 15.0},
     "escalate-overdue-alerts": {"task": "alerts.tasks.escalate_overdue_alerts", "schedule": 60.0},
+    "sweep-sms": {"task": "sms.tasks.sweep_sms", "schedule": 60.0},
     "daily-digest": {
         "task": "reporting.tasks.compile_daily_digests",
         "schedule": crontab(hour=env_int("DAILY_DIGEST_HOUR", 19, minimum=0), minute=0),
@@ -287,3 +302,31 @@ CELERY_BEAT_SCHEDULE = {
 
 # Compiled reports are written in this language.
 REPORT_LANGUAGE = env_choice("REPORT_LANGUAGE", "fr", ("fr", "en"))
+
+# SMS through a Kannel gateway (sms/, README "SMS through Kannel"). Without KANNEL_SENDSMS_URL
+# no gateway is configured: replies are written to the log. Without KANNEL_SECRET the endpoints
+# Kannel calls refuse every request.
+SMS_DEFAULT_REGION = env_str("SMS_DEFAULT_REGION", "CF").upper()
+if SMS_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        "The environment variable SMS_DEFAULT_REGION must be a two-letter region code such as "
+        f"CF, got {SMS_DEFAULT_REGION!r}."
+    )
+SMS_NUMBER = env_str("SMS_NUMBER")
+SMS_RATE_LIMIT = env_int("SMS_RATE_LIMIT", 10, minimum=1)
+SMS_RATE_WINDOW = env_int("SMS_RATE_WINDOW", 600, minimum=1)
+KANNEL_SECRET = env_str("KANNEL_SECRET")
+if KANNEL_SECRET and len(KANNEL_SECRET) < 16:
+    raise ImproperlyConfigured(
+        "The environment variable KANNEL_SECRET must be at least 16 characters."
+    )
+KANNEL_SENDSMS_URL = env_url("KANNEL_SENDSMS_URL", ("http", "https"))
+KANNEL_SENDSMS_USERNAME = env_str("KANNEL_SENDSMS_USERNAME")
+KANNEL_SENDSMS_PASSWORD = env_str("KANNEL_SENDSMS_PASSWORD")
+KANNEL_SMSC_ID = env_str("KANNEL_SMSC_ID")
+if KANNEL_SENDSMS_URL and not (KANNEL_SENDSMS_USERNAME and KANNEL_SENDSMS_PASSWORD):
+    raise ImproperlyConfigured(
+        "KANNEL_SENDSMS_URL is set: set KANNEL_SENDSMS_USERNAME and KANNEL_SENDSMS_PASSWORD too."
+    )
+# How Kannel reaches this system, for the delivery reports it posts back.
+KANNEL_CALLBACK_URL = env_url("KANNEL_CALLBACK_URL", ("http", "https")).rstrip("/") or SITE_URL

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alerts.models import Alert
+from alerts.models import Alert, Channel
 from clas.models import Gender, Location
 from core.api import detail_error, field_errors, form_errors
 from protection_plans.models import ProtectionPlan
@@ -80,6 +80,12 @@ class DashboardStatusCount(serializers.Serializer):
     alerts_url = serializers.CharField(help_text="The alert list page behind the figure.")
 
 
+class DashboardChannelCount(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    count = serializers.IntegerField()
+    alerts_url = serializers.CharField(help_text="The alert list page behind the figure.")
+
+
 class DashboardAlerts(serializers.Serializer):
     total = serializers.IntegerField()
     alerts_url = serializers.CharField()
@@ -90,6 +96,9 @@ class DashboardAlerts(serializers.Serializer):
         help_text="Confirmed or partly confirmed, among alerts with an outcome (0 to 1).",
     )
     by_status = DashboardStatusCount(many=True)
+    by_channel = DashboardChannelCount(
+        many=True, help_text="How the alerts came in: web, offline replay, API, SMS, phone, radio."
+    )
 
 
 class DashboardWeek(serializers.Serializer):

@@ -38,7 +38,7 @@ from django.db.models.functions import Greatest, TruncWeek
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from alerts.models import Alert, ThreatCategory
+from alerts.models import Alert, Channel, ThreatCategory
 from alerts.selectors import alert_list
 from clas.models import CommunityAlertNetwork, Deployment, Gender, Location, Role, User
 from clas.selectors import location_list
@@ -50,7 +50,7 @@ from reporting.selectors import mission_today, mission_tz
 
 DEFAULT_DAYS = 90  # the period shown when none is asked for: the last 90 days, today included
 CACHE_SECONDS = 60
-CACHE_VERSION = 1  # bump when the shape of the cached figures changes
+CACHE_VERSION = 2  # bump when the shape of the cached figures changes
 
 CONFIRMED = (Alert.Outcome.CONFIRMED, Alert.Outcome.PARTLY)
 
@@ -216,6 +216,8 @@ def _alert_summary(qs: QuerySet[Alert], filters: DashboardFilters) -> dict[str, 
     aggregates: dict[str, Any] = {"total": Count("pk")}
     for status in Alert.Status.values:
         aggregates[f"status_{status}"] = Count("pk", filter=Q(status=status))
+    for channel in Channel.values:
+        aggregates[f"channel_{channel}"] = Count("pk", filter=Q(channel=channel))
     for name, lower, upper in ACK_BUCKETS:
         aggregates[f"ack_{name}"] = Count("pk", filter=_ack_bucket_filter(lower, upper))
     # As reporting.figures.confirmed_share: confirmed or partly, among those with an outcome.
@@ -242,6 +244,15 @@ def _alert_summary(qs: QuerySet[Alert], filters: DashboardFilters) -> dict[str, 
                 "alerts_url": _alerts_url(filters, status=status),
             }
             for status in Alert.Status.values
+        ],
+        # How the alerts came in (web, offline replay, API, SMS, phone, radio).
+        "by_channel": [
+            {
+                "channel": channel,
+                "count": row[f"channel_{channel}"],
+                "alerts_url": _alerts_url(filters, channel=channel),
+            }
+            for channel in Channel.values
         ],
         "times": times,
         "histogram": [
@@ -570,6 +581,7 @@ def _compute(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
                 "unacknowledged_url",
                 "confirmed_share",
                 "by_status",
+                "by_channel",
             )
         },
         "alerts_per_week": _per_week(alerts, filters),

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from alerts.models import Alert
+from alerts.models import Alert, Channel
 from clas.models import Gender, Location
 from core.export import csv_safe
 from core.formatting import NONE, duration_text
@@ -229,6 +229,14 @@ def _by_status(fig: dict[str, Any]) -> Table:
     return Table("alerts_by_status", _("Alerts by status"), [_("Status"), _("Alerts")], rows)
 
 
+def _by_channel(fig: dict[str, Any]) -> Table:
+    rows = [
+        [Cell(str(Channel(r["channel"]).label), url=r["alerts_url"]), _n(r["count"])]
+        for r in fig["alerts"]["by_channel"]
+    ]
+    return Table("alerts_by_channel", _("Alerts by channel"), [_("Channel"), _("Alerts")], rows)
+
+
 def _ack_histogram(fig: dict[str, Any]) -> Table:
     rows = [
         [
@@ -408,6 +416,7 @@ TABLES: dict[str, Callable[[dict[str, Any]], Table]] = {
     "alerts_by_category": _by_category,
     "alerts_by_prefecture": _by_prefecture,
     "alerts_by_status": _by_status,
+    "alerts_by_channel": _by_channel,
     "acknowledge_times": _ack_histogram,
     "response_times": _percentiles,
     "network_coverage": _coverage,
@@ -466,6 +475,7 @@ def dashboard_panels(tables: dict[str, Table], fig: dict[str, Any]) -> dict[str,
         "alerts_by_category",
         "alerts_by_prefecture",
         "alerts_by_status",
+        "alerts_by_channel",
         "acknowledge_times",
         "network_volunteers",
         "clas_by_gender",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -24,12 +25,17 @@ def build_sector() -> Any:
     return sector
 
 
+_phones = itertools.count(1)
+
+
 def build_location() -> Any:
     return f.TemporaryBaseFactory()
 
 
 def build_cla() -> Any:
-    cla = f.CLAFactory(phone="+236 70 00 00 01")
+    # One number per CLA (clas.models constraint).
+    n = next(_phones)
+    cla = f.CLAFactory(phone=f"+236 70 {n // 10000 % 100:02d} {n // 100 % 100:02d} {n % 100:02d}")
     cla.languages.add(_language("sg"), _language("fr"))
     f.DeploymentFactory(cla=cla, location=f.LocationFactory())
     return cla

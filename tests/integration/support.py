@@ -102,7 +102,8 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 class Worker:
-    """`celery worker` for both queues, one pool process, in a process group of its own."""
+    """`celery worker` for the alerts and reports queues (or `queues`), one pool process, in a
+    process group of its own."""
 
     def __init__(
         self,
@@ -112,6 +113,7 @@ class Worker:
         log_dir: Path,
         include: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
+        queues: str = "alerts,reports",
     ) -> None:
         self.name = f"integration-{uuid.uuid4().hex[:8]}"
         self.log = log_dir / f"{self.name}.log"
@@ -123,7 +125,7 @@ class Worker:
             "config",
             "worker",
             "-Q",
-            "alerts,reports",
+            queues,
             "-P",
             "prefork",
             "-c",
