@@ -7,26 +7,44 @@ every write goes through alerts.services; domain errors become field errors or m
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.template.loader import get_template
+from django.templatetags.static import PrefixNode, static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag, urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts import permissions, services
-from alerts.forms import ACTION_FORMS, ActionForm, AlertFilterForm, AlertForm, QueueFilterForm
+from alerts.forms import (
+    ACTION_FORMS,
+    FORM_VERSION,
+    ActionForm,
+    AlertFilterForm,
+    AlertForm,
+    QueueFilterForm,
+    form_owner_key,
+)
 from alerts.models import Alert, AlertEvent
 from alerts.selectors import alert_list, queue_list
 from alerts.timing import response_time_rows
@@ -40,6 +58,13 @@ from core.exceptions import (
     PermissionRefused,
 )
 from core.pages import PAGE_SIZE
+from core.views import (
+    hold_post,
+    keeps_refused_posts,
+    refused_post_page,
+    take_held_post,
+    wants_json,
+)
 
 # The queue page shows the most urgent alerts first; beyond this the officer filters by queue.
 QUEUE_LIMIT = 200
@@ -65,68 +90,265 @@ def _with_last_update(qs: QuerySet[Alert]) -> QuerySet[Alert]:
 
 
 # --- the CLA's alert form -----------------------------------------------------------------
+# The form works as a plain HTML form; its script (static/alerts/offline.js) posts the same
+# fields asking for JSON and keeps the alert on the device until the server has it:
+#   201 created · 200 already received (same client key, same content) · 400 invalid, with
+#   the errors per field · 401 signed out, with the login address · 403 not allowed (or the
+#   CSRF token refused, core.views.csrf_failure) · 409 the client key belongs to another
+#   alert. Every answer carries `status` and a `message` to show.
+# A plain post refused because the session expired (or its CSRF token did) is held in the
+# session (core.views.hold_post) and comes back here after login as ?held=<token>.
+
+FOLLOW_HEADER = "X-Alert-Follow"  # the script opens the alert page next: say it was saved there
+NOT_SAVED_MESSAGE = gettext_lazy(
+    "The alert is not saved yet. Correct what is marked and send it again."
+)
 
 
-@login_required
+@keeps_refused_posts
 @mission_time
 def alert_create(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not user.is_authenticated:
+        return _signed_out(request)
     if not permissions.may_log_alerts(user):
+        if wants_json(request):
+            message = _("You cannot log alerts.")
+            return JsonResponse({"status": "forbidden", "message": message}, status=403)
         raise PermissionDenied
-    context: dict[str, Any] = {}
     if request.method == "POST":
-        form = AlertForm(request.POST, user=user)
-        if form.is_valid():
-            try:
-                alert, created = services.alert_create(
-                    user=user,
-                    data=form.to_input(),
-                    client_key=form.cleaned_data["client_key"] or None,
-                    channel="web",
-                )
-            except ValidationError as exc:
-                errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-                form.add_service_errors(errors)
-            except PermissionRefused as exc:
-                raise PermissionDenied(exc.message) from exc
-            except IdempotencyConflict as exc:
-                context["first_alert"] = (
-                    alert_list(user=user)
-                    .filter(client_key=form.cleaned_data["client_key"], logged_by=user)
-                    .first()
-                )
-                form = _form_with_new_key(request, user)
-                form.add_error(None, exc.message)
-            else:
-                return _created_redirect(request, alert, created)
-    else:
-        form = AlertForm(user=user)
-    context["form"] = form
-    return render(request, "alerts/alert_form.html", context)
+        return _alert_submit(request, AlertForm(request.POST, user=user))
+    token = request.GET.get("held")
+    if token:
+        owner = form_owner_key(user)
+        held = take_held_post(request, token, accept=lambda data: data.get("owner") == owner)
+        if held is not None:
+            form = AlertForm(held.data, user=user)
+            if held.verified:
+                # Posted by this user with a valid CSRF token while signed out: save it now,
+                # so signing in again is all it takes (nothing to check and send a second time).
+                return _alert_submit(request, form, resumed=True)
+            messages.warning(
+                request,
+                _(
+                    "The page had expired, so the alert was not sent. What you typed is below:"
+                    " check it and send it."
+                ),
+            )
+            return render(request, "alerts/alert_form.html", _form_context(form))
+    return render(request, "alerts/alert_form.html", _form_context(AlertForm(user=user)))
 
 
-def _form_with_new_key(request: HttpRequest, user: User) -> AlertForm:
+def _form_context(form: AlertForm, **extra: Any) -> dict[str, Any]:
+    return {"form": form, "form_version": FORM_VERSION, **extra}
+
+
+def _alert_submit(request: HttpRequest, form: AlertForm, *, resumed: bool = False) -> HttpResponse:
+    user = request.user
+    first_alert: Alert | None = None
+    if form.is_valid():
+        try:
+            alert, created = services.alert_create(
+                user=user,
+                data=form.to_input(),
+                client_key=form.cleaned_data["client_key"] or None,
+                channel="web",
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            form.add_service_errors(errors)
+        except PermissionRefused as exc:
+            raise PermissionDenied(exc.message) from exc
+        except IdempotencyConflict as exc:
+            first_alert = (
+                alert_list(user=user)
+                .filter(client_key=form.cleaned_data["client_key"], logged_by=user)
+                .first()
+            )
+            if wants_json(request):
+                return _conflict_json(exc.message, first_alert)
+            form = _form_with_new_key(form.data, user)
+            form.add_error(None, exc.message)
+        else:
+            return _saved(request, alert, created, resumed=resumed)
+    if wants_json(request):
+        return JsonResponse(
+            {
+                "status": "invalid",
+                "message": str(NOT_SAVED_MESSAGE),
+                "errors": {name: [str(m) for m in errors] for name, errors in form.errors.items()},
+                "summary": form.error_summary(),
+            },
+            status=400,
+        )
+    if resumed:
+        messages.warning(
+            request,
+            _("What you typed was kept while you logged in again. It is not saved yet: see below."),
+        )
+    return render(request, "alerts/alert_form.html", _form_context(form, first_alert=first_alert))
+
+
+def _conflict_json(message: str, first_alert: Alert | None) -> JsonResponse:
+    body: dict[str, Any] = {"status": "conflict", "message": message}
+    if first_alert is not None:
+        body["first"] = {
+            "reference": first_alert.reference,
+            "url": reverse("alerts:alert_detail", args=[first_alert.pk]),
+        }
+    return JsonResponse(body, status=409)
+
+
+def _signed_out(request: HttpRequest) -> HttpResponse:
+    """Signed out (the session expired): nothing that was typed is lost."""
+    form_url = reverse("alerts:alert_create")
+    if wants_json(request):
+        # The script keeps the alert on the device and sends it once the CLA is signed in.
+        return JsonResponse(
+            {
+                "status": "signed-out",
+                "message": _(
+                    "You are logged out. Log in again: the alert is kept on this device until then."
+                ),
+                "login_url": f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': form_url})}",
+            },
+            status=401,
+        )
+    if request.method == "POST":
+        # Held only with the mark of whose form it is (checked after login); what cannot be
+        # held (no mark: a page of an older release; too big) is shown to be copied.
+        token = hold_post(request, verified=True) if request.POST.get("owner") else None
+        if token is None:
+            return refused_post_page(request)
+        messages.warning(
+            request,
+            _(
+                "Your session had expired. What you typed is kept: log in again and the"
+                " alert will be sent."
+            ),
+        )
+        return redirect_to_login(f"{form_url}?{urlencode({'held': token})}")
+    return redirect_to_login(request.get_full_path())
+
+
+def _form_with_new_key(data: QueryDict, user: User) -> AlertForm:
     """The posted content under a new client key: sent again, it is a new alert."""
-    data = request.POST.copy()
+    data = data.copy()
     data["client_key"] = uuid.uuid4().hex
     form = AlertForm(data, user=user)
     form.is_valid()
     return form
 
 
-def _created_redirect(request: HttpRequest, alert: Alert, created: bool) -> HttpResponse:
+def _saved(request: HttpRequest, alert: Alert, created: bool, *, resumed: bool) -> HttpResponse:
     values = {"reference": alert.reference}
-    if created:
-        messages.success(
-            request,
-            _("Alert %(reference)s saved. It goes to the Force's triangulation queue now.")
-            % values,
+    if created and resumed:
+        message = _(
+            "You are logged in again and alert %(reference)s is saved, as you typed it. "
+            "It goes to the Force's triangulation queue now."
         )
+    elif created:
+        message = _("Alert %(reference)s saved. It goes to the Force's triangulation queue now.")
     else:
-        messages.info(
-            request, _("%(reference)s was already received: it was not logged twice.") % values
-        )
-    return redirect("alerts:alert_detail", pk=alert.pk)
+        message = _("%(reference)s was already received: it was not logged twice.")
+    message %= values
+    if not created:
+        _forget_messages_about(request, alert.reference)
+    url = reverse("alerts:alert_detail", args=[alert.pk])
+    if wants_json(request):
+        if request.headers.get(FOLLOW_HEADER):
+            messages.add_message(request, messages.SUCCESS if created else messages.INFO, message)
+        body = {
+            "status": "created" if created else "received",
+            "reference": alert.reference,
+            "url": url,
+            "message": message,
+        }
+        return JsonResponse(body, status=201 if created else 200)
+    messages.add_message(request, messages.SUCCESS if created else messages.INFO, message)
+    return redirect(url)
+
+
+def _forget_messages_about(request: HttpRequest, reference: str) -> None:
+    """The "saved" message of a first send whose answer was lost may still wait to be shown:
+    "already received" says it all, so the CLA reads one message, not two."""
+    storage = messages.get_messages(request)
+    others = [m for m in storage if reference not in str(m.message)]
+    for message in others:  # iterating marked every message as shown: put the others back
+        messages.add_message(request, message.level, message.message, extra_tags=message.extra_tags)
+
+
+# --- the installable form: service worker, manifest, offline page --------------------------
+
+# Static files the form needs with no link; the worker also keeps whatever the form page
+# itself loads (it reads them from the page), so a change of the layout is followed.
+PWA_STATIC_FILES = (
+    "css/app.css",
+    "js/app.js",
+    "alerts/alerts.css",
+    "alerts/offline.css",
+    "alerts/offline.js",
+    "pwa/icon-192.png",
+)
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, at the root so that it may serve the form's address. Its text
+    changes with every release of the files it keeps, which makes browsers install it anew."""
+    files = [static(name) for name in PWA_STATIC_FILES]
+    digest = hashlib.sha256("\n".join(files).encode())
+    for name in PWA_STATIC_FILES:
+        path = finders.find(name)
+        if path:
+            digest.update(Path(path).read_bytes())
+    context = {
+        "cache_name": json.dumps(f"ew-form-{digest.hexdigest()[:16]}"),
+        "form_url": json.dumps(reverse("alerts:alert_create")),
+        "offline_url": json.dumps(reverse("alerts:offline")),
+        "static_prefix": json.dumps(PrefixNode.handle_simple("STATIC_URL")),
+        "files": json.dumps(files),
+    }
+    response = render(
+        request, "alerts/pwa/sw.js", context, content_type="text/javascript; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: the alert form installed on the phone's home screen."""
+    data = {
+        "name": f"{settings.MISSION_NAME} · {_('Early warning')}",
+        "short_name": _("Alerts"),
+        "description": _(
+            "Log an alert, even with no connection: it is sent when the link is back."
+        ),
+        "lang": get_language(),
+        "start_url": reverse("alerts:alert_create"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#003f7f",
+        "icons": [
+            {"src": static("pwa/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("pwa/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("pwa/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(data, content_type="application/manifest+json")
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    """Shown by the service worker for a page that cannot be reached with no link. Kept on the
+    device, so it names nobody."""
+    return render(request, "alerts/pwa/offline.html")
 
 
 # --- lists --------------------------------------------------------------------------------
@@ -250,7 +472,7 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- the Force's triangulation queue ------------------------------------------------------
 
 
-def _queue_context(request: HttpRequest) -> dict[str, Any]:
+def _queue_rows_query(request: HttpRequest) -> tuple[QueueFilterForm, QuerySet[Alert]]:
     user = request.user
     queues = queue_list(user=user)
     form = QueueFilterForm(request.GET or None, queues=queues)
@@ -258,13 +480,42 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
     if form.is_valid() and form.cleaned_data.get("queue"):
         qs = qs.filter(queue=form.cleaned_data["queue"])
     # Most urgent and most severe first; among equals, the one waiting longest.
-    qs = qs.order_by("urgency_rank", "severity_rank", "reported_at", "pk")
+    return form, qs.order_by("urgency_rank", "severity_rank", "reported_at", "pk")
+
+
+@cache
+def _rows_template_fingerprint() -> str:
+    """Changes with the rows' markup, so a new release never answers 304 to an old page."""
+    source = get_template("alerts/_queue_rows.html").template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+def _rows_etag(request: HttpRequest, state: list[tuple[int, int]], total: int) -> str:
+    """What the rows show, as a validator: which alerts, in which order, at which version
+    (every transition, assignment and escalation bumps it), and the reader and language.
+    Waiting times are counted in the browser from timestamps, so time alone changes
+    nothing. (A renamed category or place shows at the next change or page load.)"""
+    parts = [
+        _rows_template_fingerprint(),
+        str(request.user.pk),
+        get_language() or "",
+        str(total),
+        *(f"{pk}.{version}" for pk, version in state),
+    ]
+    return hashlib.sha256(" ".join(parts).encode()).hexdigest()[:32]
+
+
+def _queue_context(request: HttpRequest) -> dict[str, Any]:
+    form, qs = _queue_rows_query(request)
+    rows = list(qs[:QUEUE_LIMIT])
+    total = qs.count()
     return {
         "filter_form": form,
-        "rows": list(qs[:QUEUE_LIMIT]),
-        "total": qs.count(),
+        "rows": rows,
+        "total": total,
         "limit": QUEUE_LIMIT,
         "now": timezone.now(),
+        "etag": _rows_etag(request, [(a.pk, a.version) for a in rows], total),
     }
 
 
@@ -275,12 +526,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context = _queue_context(request)
     context["queue_count"] = len(context["filter_form"].fields["queue"].queryset)
+    # The words of core.formatting.duration_text, for the page's script to count waiting times.
+    context["duration_formats"] = {
+        "s": _("%(n)d s"),
+        "min": _("%(n)d min"),
+        "h": _("%(h)d h %(m)02d min"),
+        "d": _("%(d)d d %(h)d h"),
+    }
     return render(request, "alerts/queue.html", context)
 
 
 @mission_time
 def queue_rows(request: HttpRequest) -> HttpResponse:
-    """The rows of the queue, polled by the queue page."""
+    """The rows of the queue, polled by the queue page every few seconds: 304 Not Modified
+    (a few hundred bytes of headers) while nothing has changed, the rows when something has."""
     if not request.user.is_authenticated:
         if request.headers.get("HX-Request"):
             # Signed out while the page polled: reload it, which leads to the login page.
@@ -288,4 +547,17 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not permissions.may_triage(request.user):
         raise PermissionDenied
-    return render(request, "alerts/_queue_rows.html", _queue_context(request))
+    if request.headers.get("If-None-Match"):
+        _form, qs = _queue_rows_query(request)
+        state = list(qs.values_list("pk", "version")[:QUEUE_LIMIT])
+        etag = _rows_etag(request, state, qs.count())
+        not_modified = get_conditional_response(request, etag=quote_etag(etag))
+        if not_modified is not None:
+            not_modified["ETag"] = quote_etag(etag)
+            patch_cache_control(not_modified, private=True, no_cache=True)
+            return not_modified
+    context = _queue_context(request)
+    response = render(request, "alerts/_queue_rows.html", context)
+    response["ETag"] = quote_etag(context["etag"])
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

@@ -525,6 +525,9 @@ def test_the_detail_shows_the_queue_the_response_times_and_the_timeline(mission:
         "from_status": "queued",
         "to_status": "acknowledged",
         "note": "On it",
+        "detail": "",
+        "code": None,
+        "params": {},
     }
 
 

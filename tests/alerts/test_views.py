@@ -261,8 +261,9 @@ def test_a_missing_category_is_reported_in_french(mission: Mission) -> None:
         HTTP_ACCEPT_LANGUAGE="fr",
     )
 
-    assert field_errors(response, "category") == ["Ce champ est obligatoire."]
-    assert field_errors(response, "description") == ["Ce champ est obligatoire."]
+    # Each says what to do, in the words of the field (GOV.UK), not "this field is required".
+    assert field_errors(response, "category") == ["Choisissez une catégorie de menace."]
+    assert field_errors(response, "description") == ["Décrivez ce qui s\u2019est passé."]
 
 
 def test_the_language_cookie_chooses_french(mission: Mission) -> None:
@@ -271,7 +272,7 @@ def test_the_language_cookie_chooses_french(mission: Mission) -> None:
 
     response = client.post(CREATE_URL, alert_post(mission, category=""))
 
-    assert field_errors(response, "category") == ["Ce champ est obligatoire."]
+    assert field_errors(response, "category") == ["Choisissez une catégorie de menace."]
 
 
 def test_the_form_keeps_what_was_typed_when_it_is_refused(mission: Mission) -> None:

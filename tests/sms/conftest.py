@@ -13,6 +13,7 @@ from pytest_django import Settings
 
 from alerts.models import ThreatCategory
 from clas.models import CLA, FocalPoint
+from config.celery import app as celery_app
 from tests import factories as f
 from tests.conftest import Mission
 from tests.sms.support import FakeSendsms
@@ -80,3 +81,15 @@ def fake_sendsms(settings: Settings) -> Iterator[FakeSendsms]:
     settings.KANNEL_SENDSMS_PASSWORD = "sendsms-password"
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process() -> Iterator[None]:
+    """The SMS tasks run in-process here, whatever broker an earlier test pointed the Celery
+    app at (an SMS left unprocessed would be missing from the inbox)."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = saved
