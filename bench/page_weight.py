@@ -18,7 +18,7 @@ compressed or not). Responses a service worker answered from its cache cost noth
 wire; the requests the worker itself makes are counted (Playwright reads them from the
 worker's own DevTools session).
 
-Measured, with the budgets of issue 8:
+Measured, with the field budgets:
 
   - the login page and the alert form, first load with an empty cache   <= 25 KB each
   - the same pages loaded again (static files cached)                   <= 5 KB each
