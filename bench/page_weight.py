@@ -14,9 +14,10 @@ a fresh directory by the manifest storage, the demo mission migrated and seeded,
 config.settings.production with ALLOW_PLAIN_HTTP=true on 127.0.0.1. Chromium (headless, a
 360x740 phone) loads the pages; the DevTools protocol reports every response as it arrived
 (Network.loadingFinished encodedDataLength: status line, headers and the body as sent,
-compressed or not). Responses a service worker answered from its cache cost nothing over the
-wire; the requests the worker itself makes are counted (Playwright reads them from the
-worker's own DevTools session).
+compressed or not); responses a service worker answered cost nothing there. The page's
+DevTools session does not see the requests the service worker makes itself, so the browser
+talks to gunicorn through a relay that counts every byte both ways ("socket"); a budget holds
+for the larger of the two counts.
 
 Measured, with the field budgets:
 
