@@ -5,27 +5,15 @@ from __future__ import annotations
 from celery import shared_task
 
 from alerts import services
-from core.periodic import single_run
+from core.periodic import RETRYING_TASK, single_run
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=2,
-    max_retries=5,
-)
+@shared_task(**RETRYING_TASK, retry_backoff=2)
 def route_alert(alert_id: int) -> bool:
     return services.alert_route(alert_id=alert_id)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=10,
-    max_retries=5,
-)
+@shared_task(**RETRYING_TASK, retry_backoff=10)
 def notify_flash_alert(alert_id: int) -> bool:
     return services.alert_notify_flash(alert_id=alert_id)
 

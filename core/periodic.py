@@ -40,3 +40,13 @@ def single_run(
         return wrapper
 
     return decorate
+
+
+# Options of a task that takes an id and calls an idempotent service: acknowledged once done,
+# delivered again if its worker dies, retried with backoff on any error (add retry_backoff).
+RETRYING_TASK: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    "max_retries": 5,
+}

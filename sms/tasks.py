@@ -5,17 +5,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from core.periodic import single_run
+from core.periodic import RETRYING_TASK, single_run
 from sms import services
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=2,
-    max_retries=5,
-)
+@shared_task(**RETRYING_TASK, retry_backoff=2)
 def process_incoming_sms(message_id: int) -> str:
     return services.incoming_process(message_id=message_id)
 
@@ -30,24 +24,12 @@ def send_sms(self: object, message_id: int) -> str:
     return outcome.state
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=2,
-    max_retries=5,
-)
+@shared_task(**RETRYING_TASK, retry_backoff=2)
 def notify_flash_sms(alert_id: int) -> int:
     return services.sms_notify_flash(alert_id=alert_id)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=2,
-    max_retries=5,
-)
+@shared_task(**RETRYING_TASK, retry_backoff=2)
 def notify_escalation_sms(alert_id: int) -> int:
     return services.sms_notify_escalation(alert_id=alert_id)
 
