@@ -218,6 +218,25 @@ class Alert(models.Model):
         on_delete=models.PROTECT,
         related_name="alerts_logged",
     )
+    # Heard by phone or radio and logged by someone else: the CLA or focal point it came from.
+    # The CLA named here follows the alert as if they had logged it themselves.
+    received_from_cla = models.ForeignKey(
+        "clas.CLA",
+        verbose_name=_("received from (CLA)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts_relayed",
+    )
+    # Sensitive like the source: a focal point's name is never shown to Force.
+    received_from_focal_point = models.ForeignKey(
+        "clas.FocalPoint",
+        verbose_name=_("received from (focal point)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts_relayed",
+    )
     source_type = models.CharField(_("source"), max_length=20, choices=SourceType.choices)
     source_can = models.ForeignKey(
         "clas.CommunityAlertNetwork",
@@ -415,6 +434,7 @@ class AlertEvent(models.Model):
         REOPENED = "reopened", _("Reopened")
         ESCALATED = "escalated", _("Escalated")
         NOTE = "note", _("Note")
+        COMMUNITY_INFORMED = "community_informed", _("Community informed")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
