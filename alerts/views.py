@@ -35,7 +35,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alerts import permissions, services
+from alerts import kept_copy, permissions, services
 from alerts.forms import (
     ACTION_FORMS,
     FORM_VERSION,
@@ -136,7 +136,8 @@ def alert_create(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return render(request, "alerts/alert_form.html", _form_context(form))
-    return render(request, "alerts/alert_form.html", _form_context(AlertForm(user=user)))
+    page = render(request, "alerts/alert_form.html", _form_context(AlertForm(user=user)))
+    return kept_copy.answer(request, page)
 
 
 def _form_context(form: AlertForm, **extra: Any) -> dict[str, Any]:
@@ -288,7 +289,6 @@ PWA_STATIC_FILES = (
     "alerts/alerts.css",
     "alerts/offline.css",
     "alerts/offline.js",
-    "pwa/icon-192.png",
 )
 
 

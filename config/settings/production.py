@@ -49,5 +49,5 @@ X_FRAME_OPTIONS = "DENY"
 LOG_FORMAT = env_choice("LOG_FORMAT", "json", ("plain", "json"))  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "core.staticstorage.CompactStaticFilesStorage"},
 }

@@ -19,6 +19,11 @@
   var form = document.querySelector("form.alert-form[data-offline]");
   var panel = document.getElementById("outbox");
   if (!form || !panel) return;
+  // This page as the server sent it, before anything below changes it: what the service worker
+  // keeps for when there is no link (only the plain form, not one sent back with what was typed).
+  var copyVersion = panel.getAttribute("data-kept-copy");
+  var pageCopy = copyVersion && !form.hasAttribute("data-bound") && !window.location.search
+    ? "<!DOCTYPE html>\n" + document.documentElement.outerHTML : null;
   var formVersion = form.getAttribute("data-form-version");
   var userKey = form.getAttribute("data-user");
   var sending = false;
@@ -632,6 +637,12 @@
 
   if ("serviceWorker" in navigator && panel.getAttribute("data-sw-url")) {
     navigator.serviceWorker.register(panel.getAttribute("data-sw-url"), { scope: "/" })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        if (pageCopy && registration.active) {
+          registration.active.postMessage({ type: "keep-form", version: copyVersion, html: pageCopy });
+        }
+      })
       .catch(function () { /* the form still works online without it */ });
   }
 })();

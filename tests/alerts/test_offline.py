@@ -658,6 +658,84 @@ def test_the_service_worker_changes_when_a_file_it_keeps_changes(
     assert before != after
 
 
+# --- the copy of the form kept on the device (alerts/kept_copy.py) ------------------------
+
+
+def _version(response: Any) -> str:
+    return response["X-Kept-Copy"]
+
+
+def test_the_form_carries_its_version_in_the_page_and_in_a_header(mission: Mission) -> None:
+    response = client_for(mission.cla).get(CREATE_URL)
+
+    assert response.status_code == 200
+    version = _version(response)
+    assert re.fullmatch(r"[0-9a-f]{32}", version)
+    (outbox,) = parse(response.content).find_all("section", id="outbox")
+    assert outbox.attrs["data-kept-copy"] == version
+
+
+def test_the_version_ignores_what_changes_at_every_rendering(mission: Mission) -> None:
+    client = client_for(mission.cla)
+    first, second = client.get(CREATE_URL), client.get(CREATE_URL)
+
+    # Each page has its own masked CSRF token and client key, yet it is the same form.
+    assert first.content != second.content
+    assert _version(first) == _version(second)
+
+
+def test_a_copy_that_is_still_the_form_gets_204_and_no_body(mission: Mission) -> None:
+    client = client_for(mission.cla)
+    version = _version(client.get(CREATE_URL))
+
+    unchanged = client.get(CREATE_URL, HTTP_X_KEPT_COPY=version)
+
+    assert unchanged.status_code == 204
+    assert unchanged.content == b""
+    assert _version(unchanged) == version
+
+
+def test_an_older_copy_gets_the_whole_form(mission: Mission) -> None:
+    client = client_for(mission.cla)
+
+    response = client.get(CREATE_URL, HTTP_X_KEPT_COPY="0" * 32)
+
+    assert response.status_code == 200
+    assert b'name="description"' in response.content
+
+
+def test_another_user_or_a_new_login_never_gets_204_for_a_copy(mission: Mission) -> None:
+    version = _version(client_for(mission.cla).get(CREATE_URL))
+
+    # A new login is a new CSRF secret: the copy kept before it is not this page.
+    again = client_for(mission.cla)
+    assert again.get(CREATE_URL, HTTP_X_KEPT_COPY=version).status_code == 200
+    other = client_for(mission.cla_b)
+    assert other.get(CREATE_URL, HTTP_X_KEPT_COPY=version).status_code == 200
+
+
+def test_a_message_for_the_cla_is_never_hidden_behind_a_kept_copy(mission: Mission) -> None:
+    client = client_for(mission.cla)
+    version = _version(client.get(CREATE_URL))
+    client.post(CREATE_URL, fields(mission))  # saved: a message waits for the next page
+
+    response = client.get(CREATE_URL, HTTP_X_KEPT_COPY=version)
+
+    assert response.status_code == 200
+    reference = Alert.objects.get().reference
+    assert reference in response.content.decode()  # the message is on this page
+
+
+def test_a_form_brought_back_filled_in_is_never_a_kept_copy(mission: Mission) -> None:
+    client = client_for(mission.cla)
+    refused = client.post(CREATE_URL, fields(mission, description=""))
+
+    assert refused.status_code == 200
+    assert "X-Kept-Copy" not in refused
+    (outbox,) = parse(refused.content).find_all("section", id="outbox")
+    assert outbox.attrs["data-kept-copy"] == ""
+
+
 def test_the_manifest_opens_the_alert_form_in_the_users_language(mission: Mission) -> None:
     client = client_for(mission.cla)
     client.cookies["django_language"] = "fr"

@@ -183,6 +183,39 @@ def test_an_alert_typed_with_no_link_is_kept_across_a_closed_tab_and_sent_once(
     assert Alert.objects.count() == 1
 
 
+def test_the_form_is_kept_from_the_page_itself_and_asked_for_again_with_its_version(
+    live_server: LiveServer, mission: Mission, sign_in: SignIn
+) -> None:
+    page = sign_in(mission.cla, **PHONE)
+    context = page.context
+    log = PageLog.attach(page)
+    # What the server answered for the form (the page's requests the worker answered aside).
+    form_requests: list[tuple[str, int]] = []
+    context.on(
+        "response",
+        lambda response: (
+            form_requests.append((response.request.method, response.status))
+            if response.url.endswith("/alerts/new/") and not response.from_service_worker
+            else None
+        ),
+    )
+
+    page.goto(_form_url(live_server))
+    _wait_for_kept_form(page)
+    # The worker keeps the page the phone already has: the form is downloaded once.
+    assert form_requests == [("GET", 200)]
+
+    # Opened again, the server only says the kept copy is still the form.
+    page.reload()
+    expect(page.locator("form.alert-form")).to_be_visible()
+    assert form_requests == [("GET", 200), ("GET", 204)]
+    _fill(page)
+    _submit(page)
+    expect(page.locator("h1")).to_contain_text(REFERENCE)
+    assert Alert.objects.get().description == DESCRIPTION
+    _no_errors(log)
+
+
 # --- (b) the link drops after the server saved the alert ----------------------------------
 
 
