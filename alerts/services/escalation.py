@@ -61,7 +61,7 @@ def alert_notify_flash(*, alert_id: int) -> bool:
     with transaction.atomic():
         alert = (
             # Only the alert row: PostgreSQL cannot lock the nullable side of the queue join.
-            Alert.objects.select_for_update(of=("self",))
+            Alert.objects.select_for_update(of=("self",), no_key=True)
             .select_related("location", "category", "queue")
             .get(pk=alert_id)
         )

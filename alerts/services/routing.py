@@ -73,8 +73,11 @@ def alert_route(*, alert_id: int) -> bool:
         dispatch = AlertDispatch.objects.select_for_update().filter(alert_id=alert_id).first()
         if dispatch is None or dispatch.state == AlertDispatch.State.DONE:
             return False
+        # FOR NO KEY UPDATE, as the update itself takes: a link from another alert being routed
+        # at the same moment (its key share lock on this row) then waits for nothing, where
+        # FOR UPDATE made two routings of the same place wait for each other (a deadlock).
         alert = (
-            Alert.objects.select_for_update(of=("self",))
+            Alert.objects.select_for_update(of=("self",), no_key=True)
             .select_related("location")
             .get(pk=alert_id)
         )

@@ -47,7 +47,12 @@ def _lock_for_action(
     *, alert_id: int, user: User, transition: Transition, version: int | None
 ) -> Alert:
     """Lock the alert, check the user may act on it, its state, and that nobody changed it."""
-    alert = alert_list(user=user).select_for_update(of=("self",)).filter(pk=alert_id).first()
+    alert = (
+        alert_list(user=user)
+        .select_for_update(of=("self",), no_key=True)
+        .filter(pk=alert_id)
+        .first()
+    )
     if alert is None:
         raise Http404
     permissions.check_may_take(user, transition)

@@ -23,7 +23,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from pytest_django.live_server_helper import LiveServer
 
-from alerts.models import Alert, AlertDispatch, AlertEvent, ThreatCategory
+from alerts.models import Alert, AlertDispatch, AlertEvent, AlertLink, ThreatCategory
 from alerts.services import AlertInput, alert_create
 from alerts.tasks import sweep_pending_alerts
 from tests.conftest import Mission
@@ -271,3 +271,42 @@ def test_same_client_key_posted_five_times_at_once_gives_one_alert(
     assert alert.events.filter(kind=AlertEvent.Kind.CREATED).count() == 1
     wait_for(lambda: all_routed([alert.pk]), timeout=10, what="the alert routed")
     assert_routed_exactly_once([alert.pk], mission)
+
+
+def test_two_workers_routing_alerts_of_the_same_place_at_once_never_deadlock(
+    broker: str,
+    start_worker: StartWorker,
+    mission: Mission,
+    category: ThreatCategory,
+    tmp_path: Path,
+) -> None:
+    markers = tmp_path / "lockstep"
+    markers.mkdir()
+    # Saved before any routing: routed, each is linked to the other as a likely duplicate.
+    ids = [log_alert(mission, category) for _ in range(2)]
+    # Each worker takes one (one task at a time, acks_late), locks its alert, puts it on the
+    # queue and waits for the other to be there too before linking.
+    workers = [
+        start_worker(
+            broker_url=broker,
+            include=("tests.integration.lockstep_routing",),
+            env={"INTEGRATION_MARKER_DIR": str(markers)},
+        )
+        for _ in range(2)
+    ]
+
+    wait_for(lambda: all_routed(ids), timeout=60, what="both alerts routed")
+    assert len(list(markers.glob("met-*"))) == 2, "the two routings did not run together"
+    output = "\n".join(worker.output() for worker in workers)
+    assert "deadlock" not in output.lower()
+    assert_routed_exactly_once(ids, mission)
+    first, second = ids
+    assert AlertLink.objects.filter(from_alert_id=first, to_alert_id=second).exists()
+    assert AlertLink.objects.filter(from_alert_id=second, to_alert_id=first).exists()
+
+    # Then a burst of the same place, routed by both workers as fast as they can.
+    burst = [log_alert(mission, category) for _ in range(40)]
+    wait_for(lambda: all_routed(burst), timeout=120, what="the burst routed")
+    output = "\n".join(worker.output() for worker in workers)
+    assert "deadlock" not in output.lower()
+    assert_routed_exactly_once(burst, mission)
