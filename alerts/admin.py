@@ -83,13 +83,19 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 class AlertEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = AlertEvent
-    fields = ("at", "kind", "actor", "from_status", "to_status", "note")
+    fields = ("at", "kind", "actor", "from_status", "to_status", "text")
     readonly_fields = fields
     show_change_link = False
     verbose_name_plural = _("timeline")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AlertEvent]:
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("what it says"))
+    def text(self, event: AlertEvent) -> str:
+        """The line as the alert page words it: what the system said or the choice made (in
+        the reader's language), then what the person wrote."""
+        return " · ".join(part for part in (event.detail, event.note) if part) or "-"
 
 
 class TriangulationInline(ReadOnlyInlineMixin, admin.TabularInline):

@@ -44,6 +44,8 @@ from alerts.serializers import (
     AlertReopenSerializer,
     AlertResponseSerializer,
     AlertTriangulateSerializer,
+    CommunityInformedSerializer,
+    FollowUpNoteSerializer,
     QueueSerializer,
     ThreatCategorySerializer,
 )
@@ -139,7 +141,8 @@ class CanLogAlerts(BasePermission):
         description=str(
             _(
                 "`source_name` and `source_contact` (who reported the alert) are left out for "
-                "users who may not see them, always for Force officers."
+                "users who may not see them, always for Force officers; so is the name of the "
+                "focal point in `received_from`, except for the officer who logged the call."
             )
         ),
         responses={200: AlertDetailSerializer, 404: detail_error(_("Not in the user's scope."))},
@@ -181,6 +184,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         context = {
             **self.get_serializer_context(),
             "show_source_identity": permissions.may_see_source_identity(self.request.user, alert),
+            "show_relay_identity": permissions.may_see_relay_identity(self.request.user, alert),
         }
         return Response(AlertDetailSerializer(alert, context=context).data, status=status)
 
@@ -192,7 +196,10 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         description=str(
             _(
                 "Saved at once with its outbox record and routed to a triangulation queue after "
-                "the commit. `location` defaults to the CLA's open deployment."
+                "the commit. `location` defaults to the CLA's open deployment. An alert heard by "
+                "phone or radio gives `received_via` and `received_from`: CLAs, coordinators, "
+                "HQ and Force officers on duty (officers of a triangulation queue of their "
+                "sector, who log only such alerts) log it on behalf of that CLA or focal point."
             )
         ),
         parameters=[IDEMPOTENCY_HEADER],
@@ -235,6 +242,67 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         service = services.ACTION_SERVICES[transition.name]
         service(alert_id=alert_id, user=self.request.user, **serializer.validated_data)
         return self.detail_response(self.scoped_alert(alert_id))
+
+    def follow_up(
+        self, serializer_class: type[Serializer], service: Callable[..., object]
+    ) -> Response:
+        """The CLA's follow-up (alerts.services.follow_up): the same scope (404), the same
+        service and rules (403, 400 per field) as the alert page."""
+        alert_id = int(self.kwargs[self.lookup_field])
+        if alert_id > MAX_ID:
+            raise Http404
+        alert = alert_list(user=self.request.user).filter(pk=alert_id).first()
+        if alert is None:
+            raise Http404
+        if not permissions.may_follow_up(self.request.user, alert):
+            raise exceptions.PermissionDenied(
+                _("Only the CLA of this alert and their coordinator may add its follow-up.")
+            )
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        service(alert_id=alert_id, user=self.request.user, **serializer.validated_data)
+        return self.detail_response(self.scoped_alert(alert_id), status=201)
+
+
+FOLLOW_UP_ERRORS = {
+    400: field_errors(_("Invalid input; messages per field.")),
+    403: detail_error(
+        _("Only the CLA of the alert (who logged it or for whom) and their coordinator may.")
+    ),
+    404: detail_error(_("No such alert in the user's scope.")),
+}
+
+
+@extend_schema(
+    summary="Add a follow-up note of the CLA to the alert's timeline",
+    request=FollowUpNoteSerializer,
+    responses={201: AlertDetailSerializer, **FOLLOW_UP_ERRORS},
+)
+@action_route(detail=True, methods=["post"], url_path="follow-up-note", url_name="follow_up_note")
+def follow_up_note(self: AlertViewSet, request: Request, pk: str) -> Response:
+    return self.follow_up(FollowUpNoteSerializer, services.alert_add_follow_up_note)
+
+
+@extend_schema(
+    summary="Record that the community was informed of what happened",
+    description=str(
+        _(
+            "When (not in the future, not before the alert was logged), how, by whom (empty: "
+            "the user) and an optional note; written on the timeline as `community_informed`."
+        )
+    ),
+    request=CommunityInformedSerializer,
+    responses={201: AlertDetailSerializer, **FOLLOW_UP_ERRORS},
+)
+@action_route(
+    detail=True, methods=["post"], url_path="community-informed", url_name="community_informed"
+)
+def community_informed(self: AlertViewSet, request: Request, pk: str) -> Response:
+    return self.follow_up(CommunityInformedSerializer, services.alert_record_community_informed)
+
+
+AlertViewSet.follow_up_note = follow_up_note  # type: ignore[attr-defined]
+AlertViewSet.community_informed = community_informed  # type: ignore[attr-defined]
 
 
 def _triage_endpoint(

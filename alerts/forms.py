@@ -21,16 +21,18 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from alerts import permissions
 from alerts.models import (
     Alert,
     Certainty,
+    Channel,
     Severity,
     ThreatCategory,
     Triangulation,
     TriangulationQueue,
     Urgency,
 )
-from alerts.selectors import intake_choices
+from alerts.selectors import IntakeChoices, intake_choices
 from alerts.services import CLIENT_KEY_PATTERN, MAX_VICTIMS, AlertInput
 from alerts.transitions import (
     ACKNOWLEDGE,
@@ -44,7 +46,7 @@ from alerts.transitions import (
     TRIANGULATE,
     Transition,
 )
-from clas.models import CommunityAlertNetwork, Location, Sector, User
+from clas.models import CLA, CommunityAlertNetwork, FocalPoint, Location, Sector, User
 from clas.selectors import location_list, open_deployment_for, sector_list
 from core.validators import validate_plausible_year
 from core.widgets import DateInput
@@ -135,6 +137,41 @@ class NetworkChoiceField(forms.ModelChoiceField):
         return f"{obj.location.name} · {obj.name}" if self.show_location else obj.name
 
 
+RECEIVED_VIA_CHOICES = [(Channel.PHONE, _("Phone call")), (Channel.RADIO, _("Radio"))]
+# A choice of received_from names its kind and id: "cla-12", "focal_point-7".
+RELAY_KINDS = {"cla": "received_from_cla_id", "focal_point": "received_from_focal_point_id"}
+
+
+def relay_options(user: User, choices: IntakeChoices) -> list[tuple[Any, Any]]:
+    """Whom a call may be logged for, grouped: CLAs, then focal points (alerts.selectors)."""
+    clas: list[CLA] = list(choices.clas)
+    points: list[FocalPoint] = list(choices.focal_points)
+    several_places = len({p.network.location_id for p in points}) > 1
+    groups: list[tuple[Any, Any]] = []
+    if clas:
+        groups.append((_("CLAs"), [(f"cla-{c.pk}", _cla_label(c, user)) for c in clas]))
+    if points:
+        options = [
+            (
+                f"focal_point-{p.pk}",
+                f"{p.name} · {p.network.location.name} · {p.network.name}"
+                if several_places
+                else f"{p.name} · {p.network.name}",
+            )
+            for p in points
+        ]
+        groups.append((_("Focal points"), options))
+    return groups
+
+
+def _cla_label(cla: CLA, user: User) -> str:
+    name = str(cla)
+    if cla.user_id == user.pk:
+        name = gettext("%(name)s (you)") % {"name": name}
+    location = getattr(cla, "location_name", None)
+    return f"{name} · {location}" if location else name
+
+
 def form_owner_key(user: User) -> str:
     """A stable value that tells whose form this is, without naming them: kept with what the
     device or the server holds for a signed-out user, and checked when they sign in again."""
@@ -167,11 +204,15 @@ class AlertForm(forms.Form):
         "source_can",
         "source_name",
         "source_contact",
+        "received_via",
+        "received_from",
         "latitude",
         "longitude",
         "description_language",
         "translation",
     )
+    # A Force officer logs only what was heard by phone or radio: those fields come first.
+    relay_first_order = ("client_key", "owner", "received_via", "received_from")
 
     # Hidden, with no label: their errors are whole sentences.
     client_key = forms.CharField(
@@ -286,11 +327,43 @@ class AlertForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In French or English, if the description is in another language."),
     )
+    # Heard by phone or radio, logged on behalf of a CLA or a focal point (the service checks
+    # that the two go together and whom the user may name).
+    received_via = forms.ChoiceField(
+        label=_("How it was heard"),
+        choices=[("", _("Not by phone or radio")), *RECEIVED_VIA_CHOICES],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Say whether it was heard by phone or by radio."),
+            "invalid_choice": _("Choose phone or radio."),
+        },
+    )
+    received_from = forms.ChoiceField(
+        label=_("Heard from"),
+        choices=[],
+        required=False,
+        help_text=_("The CLA or focal point who called: the alert is logged on their behalf."),
+        error_messages={"invalid_choice": _("Choose a CLA or focal point from the list.")},
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner_key = form_owner_key(user)
         choices = intake_choices(user=user)
+        # A Force officer on duty logs only what was heard by phone or radio, so says how.
+        self.relay_only = permissions.is_force_officer_on_duty(user)
+        via, heard_from = self.fields["received_via"], self.fields["received_from"]
+        heard_from.choices = [
+            ("", _("Choose who it was heard from")),
+            *relay_options(user, choices),
+        ]
+        if self.relay_only:
+            via.required = heard_from.required = True
+            via.choices = RECEIVED_VIA_CHOICES
+            heard_from.error_messages["required"] = _("Say which CLA it was heard from.")
+            heard_from.help_text = _("The CLA who called: the alert is logged on their behalf.")
+            self.order_fields(self.relay_first_order)
         locations = list(choices.locations)
         self.locations = locations
         self.fields["location"].queryset = choices.locations
@@ -362,8 +435,18 @@ class AlertForm(forms.Form):
                 items.append({"href": href, "text": text})
         return items
 
+    @property
+    def relay_open(self) -> bool:
+        """The phone and radio fieldset is shown open: filled in, refused, or the only way."""
+        names = ("received_via", "received_from")
+        return self.relay_only or any(self[name].value() or self.errors.get(name) for name in names)
+
     def to_input(self) -> AlertInput:
-        return AlertInput.from_values(self.cleaned_data)
+        values = dict(self.cleaned_data)
+        kind, _sep, pk = (values.pop("received_from", "") or "").partition("-")
+        if kind in RELAY_KINDS and pk.isdigit():
+            values[RELAY_KINDS[kind]] = int(pk)
+        return AlertInput.from_values(values)
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Put the service's errors on the fields they name (the rest on the whole form)."""
@@ -415,6 +498,9 @@ class AlertFilterForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Severity"), choices=[("", _("Any")), *Severity.choices], required=False
     )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any")), *Channel.choices], required=False
+    )
     reported_after = forms.DateField(
         label=_("Reported from"),
         required=False,
@@ -444,6 +530,7 @@ class AlertFilterForm(forms.Form):
             ("location", "location"),
             ("urgency", "urgency"),
             ("severity", "severity"),
+            ("channel", "channel"),
         ):
             value = data.get(name)
             if value:

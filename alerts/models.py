@@ -164,6 +164,18 @@ class Channel(models.TextChoices):
     RADIO = "radio", _("Radio")  # heard on the radio, logged likewise
 
 
+class InformedHow(models.TextChoices):
+    """How a community was told what happened to its alert."""
+
+    MEETING = "meeting", _("Community meeting")
+    PHONE = "phone", _("Phone call")
+    RADIO = "radio", _("Radio")
+    SMS = "sms", _("SMS")
+    FOCAL_POINT = "focal_point", _("In person, through the focal point")
+    IN_PERSON = "in_person", _("In person")
+    OTHER = "other", _("Other")
+
+
 class Alert(models.Model):
     """A threat to civilians reported to a CLA."""
 
@@ -331,6 +343,9 @@ class Alert(models.Model):
     responded_at = models.DateTimeField(_("response recorded at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # When the community was first told what happened (the earliest "community informed" event
+    # of the timeline, as the CLA reported it): kept here so the dashboard reads one column.
+    community_informed_at = models.DateTimeField(_("community informed at"), null=True, blank=True)
     # Bumped by every transition: a form posted against an older version is refused.
     version = models.PositiveIntegerField(default=1)
 

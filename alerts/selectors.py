@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from alerts.models import (
@@ -17,16 +17,18 @@ from alerts.models import (
     TriangulationQueue,
     Urgency,
 )
-from clas.models import CommunityAlertNetwork, Location, Role, User
-from clas.selectors import location_list, network_list, scoped_location_ids
+from clas.models import CLA, CommunityAlertNetwork, Deployment, FocalPoint, Location, Role, User
+from clas.selectors import focal_point_list, location_list, network_list, scoped_location_ids
 from core.metrics import DispatchBacklog
 
 
 def alert_list(*, user: User) -> QuerySet[Alert]:
     """Alerts the user may see.
 
-    CLA: alerts of their location and those they logged. Coordinator: their area.
-    Force officer: alerts in the queues of their sector. HQ and admin: all.
+    CLA: alerts of their location, those they logged and those logged on their behalf (heard
+    from them by phone or radio). Coordinator: their area. Force officer: alerts in the queues
+    of their sector, and those they logged (before routing puts them on a queue). HQ and
+    admin: all.
     """
     qs = Alert.objects.select_related(
         "location__sector", "category", "queue", "logged_by", "assigned_to"
@@ -34,11 +36,28 @@ def alert_list(*, user: User) -> QuerySet[Alert]:
     if user.is_mission_wide:
         return qs
     if user.role == Role.FORCE:
-        return qs.filter(queue__sector_id=user.sector_id) if user.sector_id else qs.none()
+        if not user.sector_id:
+            return qs.filter(logged_by=user)
+        return qs.filter(Q(queue__sector_id=user.sector_id) | Q(logged_by=user))
     ids = scoped_location_ids(user) or []
     if user.role == Role.CLA:
-        return qs.filter(Q(location__in=ids) | Q(logged_by=user))
+        return qs.filter(Q(location__in=ids) | Q(logged_by=user) | Q(received_from_cla__user=user))
     return qs.filter(location__in=ids)
+
+
+def my_alert_list(*, user: User) -> QuerySet[Alert]:
+    """The alerts a user follows: those they logged and those logged on their behalf."""
+    return alert_list(user=user).filter(Q(logged_by=user) | Q(received_from_cla__user=user))
+
+
+def alert_followers(alert: Alert) -> list[User]:
+    """Who is told what happens to an alert (signals.news_for_cla): the CLA who logged it and
+    the CLA it was logged on behalf of (heard by phone or radio), if their accounts are active.
+    """
+    people = Q(pk=alert.logged_by_id, role=Role.CLA)
+    if alert.received_from_cla_id:
+        people |= Q(cla_profile__pk=alert.received_from_cla_id)
+    return list(User.objects.filter(people, is_active=True).order_by("pk"))
 
 
 def queue_list(*, user: User) -> QuerySet[TriangulationQueue]:
@@ -64,21 +83,60 @@ class IntakeChoices:
     locations: QuerySet[Location]
     categories: QuerySet[ThreatCategory]
     networks: QuerySet[CommunityAlertNetwork]
+    # Whom an alert heard by phone or radio may be logged on behalf of (received_from).
+    clas: QuerySet[CLA]
+    focal_points: QuerySet[FocalPoint]
 
 
 def intake_choices(*, user: User | AnonymousUser | None) -> IntakeChoices:
     """Active locations of the user's scope, active categories, networks of the scope not
-    dissolved; nothing without a signed-in user."""
+    dissolved, and whom a call may be logged for (relay_clas, relay_focal_points); nothing
+    without a signed-in user."""
     if user is None or not user.is_authenticated:
         return IntakeChoices(
             locations=Location.objects.none(),
             categories=ThreatCategory.objects.none(),
             networks=CommunityAlertNetwork.objects.none(),
+            clas=CLA.objects.none(),
+            focal_points=FocalPoint.objects.none(),
         )
     return IntakeChoices(
         locations=location_list(user=user).filter(is_active=True),
         categories=category_list(),
         networks=network_list(user=user).exclude(status=CommunityAlertNetwork.Status.DISSOLVED),
+        clas=relay_clas(user=user),
+        focal_points=relay_focal_points(user=user),
+    )
+
+
+def relay_clas(*, user: User) -> QuerySet[CLA]:
+    """The CLAs a user may log an alert for, heard from them by phone or radio: a CLA only
+    themselves; a coordinator the CLAs deployed in their area; a Force officer those deployed
+    in their sector; HQ and admins any CLA deployed somewhere. Each carries the name of the
+    location of their open deployment (`location_name`)."""
+    open_deployment = Deployment.objects.filter(cla=OuterRef("pk"), end_date__isnull=True)
+    qs = (
+        CLA.objects.select_related("user")
+        .filter(user__is_active=True)
+        .annotate(location_name=Subquery(open_deployment.values("location__name")[:1]))
+    )
+    if user.role == Role.CLA and not user.is_mission_wide:
+        return qs.filter(user=user)
+    ids = scoped_location_ids(user)
+    if ids is not None:
+        open_deployment = open_deployment.filter(location_id__in=ids)
+    return qs.filter(Exists(open_deployment))
+
+
+def relay_focal_points(*, user: User) -> QuerySet[FocalPoint]:
+    """The focal points a user may log an alert for: those of the networks of their scope
+    that are not dissolved (for a CLA, the networks of their location). Never for the Force,
+    who may not see focal points' names (clas.permissions.may_see_focal_points)."""
+    return (
+        focal_point_list(user=user)
+        .exclude(network__status=CommunityAlertNetwork.Status.DISSOLVED)
+        .select_related("network__location")
+        .order_by("network__location__name", "network__name", "name", "pk")
     )
 
 

@@ -20,6 +20,8 @@ from alerts.models import (
     AlertEvent,
     AlertLink,
     Certainty,
+    Channel,
+    InformedHow,
     Severity,
     ThreatCategory,
     Triangulation,
@@ -104,6 +106,53 @@ class CoordinateField(serializers.DecimalField):
         return super().validate_precision(value)
 
 
+class IdField(serializers.IntegerField):
+    """The id of a row: a whole number within the database's range. Whether the row exists
+    and may be named is the service's to say."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ReceivedFromSerializer(serializers.Serializer):
+    """Whom an alert heard by phone or radio was heard from: one of the two."""
+
+    cla = IdField(
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the CLA who called (GET /api/v1/clas/)."),
+    )
+    focal_point = IdField(
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the focal point who called. Not for Force officers."),
+    )
+
+
+class ReceivedFromDetailSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[("cla", _("CLA")), ("focal_point", _("Focal point"))],
+        help_text=_("Whether it was heard from a CLA or from a focal point."),
+    )
+    cla = serializers.IntegerField(allow_null=True, help_text=_("Id of the CLA, or null."))
+    focal_point = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Id of the focal point; null for users who may not see who it is."),
+    )
+    name = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "Name of the CLA or focal point; a focal point's is null for users who may not see "
+            "who reported the alert (the Force, except the officer who logged it)."
+        ),
+    )
+
+
 class AlertCreateSerializer(serializers.Serializer):
     """The alert form of a CLA. Domain rules (dates, area, victims, network) are the service's."""
 
@@ -144,6 +193,27 @@ class AlertCreateSerializer(serializers.Serializer):
     description = TextField(required=True, allow_blank=False, max_length=5000)
     description_language = TextField(max_length=10)
     translation = TextField(max_length=5000)
+    received_via = serializers.ChoiceField(
+        choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.RADIO, Channel.RADIO.label)],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Heard by phone or radio and logged on behalf of the CLA or focal point named in "
+            "`received_from` (both or neither); stored as the alert's `channel`. Required for "
+            "Force officers, who log only such alerts."
+        ),
+    )
+    received_from = ReceivedFromSerializer(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Whom it was heard from, one of the two: the id of a CLA in `cla` or of a focal "
+            "point in `focal_point`, within the user's scope (a CLA names themselves or a focal "
+            "point of their networks, a coordinator those of their area, a Force officer a CLA "
+            "deployed in their sector)."
+        ),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         header = self.context.get("idempotency_key")
@@ -173,6 +243,9 @@ class AlertCreateSerializer(serializers.Serializer):
             attrs["location_id"] = deployment.location_id
         else:
             attrs["location_id"] = attrs["location"].pk
+        relay = attrs.pop("received_from", None) or {}
+        attrs["received_from_cla_id"] = relay.get("cla")
+        attrs["received_from_focal_point_id"] = relay.get("focal_point")
         return attrs
 
     def to_input(self) -> AlertInput:
@@ -387,12 +460,19 @@ class AlertDetailSerializer(AlertListSerializer):
     links = serializers.SerializerMethodField(
         help_text=_("Likely duplicates and related alerts that the user may see.")
     )
+    received_from = serializers.SerializerMethodField(
+        help_text=_(
+            "For an alert heard by phone or radio (`channel`), whom it was heard from: it was "
+            "logged on their behalf. Null otherwise."
+        )
+    )
     timeline = AlertEventSerializer(source="events", many=True, read_only=True)
 
     class Meta(AlertListSerializer.Meta):
         fields = [
             *AlertListSerializer.Meta.fields,
             "logged_by",
+            "received_from",
             "source_type",
             "source_can",
             "source_name",
@@ -417,6 +497,7 @@ class AlertDetailSerializer(AlertListSerializer):
             "outcome_at",
             "responded_at",
             "closed_at",
+            "community_informed_at",
             "time_to_acknowledge",
             "time_to_outcome",
             "time_to_response",
@@ -431,6 +512,22 @@ class AlertDetailSerializer(AlertListSerializer):
             data.pop("source_name", None)
             data.pop("source_contact", None)
         return data
+
+    @extend_schema_field(ReceivedFromDetailSerializer(allow_null=True))
+    def get_received_from(self, alert: Alert) -> dict[str, Any] | None:
+        if alert.received_from_cla_id:
+            cla = alert.received_from_cla
+            return {"kind": "cla", "cla": cla.pk, "focal_point": None, "name": str(cla)}
+        if alert.received_from_focal_point_id:
+            point = alert.received_from_focal_point
+            shown = self.context.get("show_relay_identity", False)
+            return {
+                "kind": "focal_point",
+                "cla": None,
+                "focal_point": point.pk if shown else None,
+                "name": point.name if shown else None,
+            }
+        return None
 
     def _seconds(self, alert: Alert, key: str) -> int | None:
         duration = response_times(alert)[key]
@@ -467,3 +564,33 @@ class AlertDetailSerializer(AlertListSerializer):
             for link in alert.visible_links_in
         ]
         return AlertLinkSerializer(sorted(links, key=lambda x: x["created_at"]), many=True).data
+
+
+# --- the CLA's follow-up (alerts.services.follow_up) --------------------------------------
+# Only typed here: the service checks the rest (lengths, markup, dates), as for the page form.
+
+
+class FollowUpNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        trim_whitespace=False, allow_blank=True, help_text=_("The note, plain text.")
+    )
+
+
+class CommunityInformedSerializer(serializers.Serializer):
+    informed_at = serializers.DateTimeField(
+        help_text=_("When the community was informed: not in the future, not before logging.")
+    )
+    how = serializers.ChoiceField(
+        choices=InformedHow.choices,
+        error_messages={"invalid_choice": _("Choose how the community was informed.")},
+    )
+    informed_by = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text=_("Who informed it; empty: the user."),
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )

@@ -12,6 +12,10 @@ A receiver that raises makes the sender fail: each signal says what the sender d
   report) is committed with the routing or not at all; a receiver that raises undoes it.
 - `flash_notification_requested(alert_id)`: after that routing is committed; alerts.receivers
   queues the email. If the broker is down, the sweep notifies later.
+- `news_for_cla(alert_id, event_id)`: an action the CLA of the alert is told about
+  (`Transition.tells_cla`: acknowledged, outcome, response, closed) is committed;
+  notifications (page and email) and sms queue their work. Sent after the commit and
+  robustly: a receiver that fails is logged and never undoes nor refuses the action.
 """
 
 from __future__ import annotations
@@ -21,3 +25,4 @@ from django.dispatch import Signal
 routing_requested = Signal()
 flash_alert_routed = Signal()
 flash_notification_requested = Signal()
+news_for_cla = Signal()

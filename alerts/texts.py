@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 NOTIFIED = "notified"
 ESCALATED = "escalated"
+# The community was told what happened: how (alerts.models.InformedHow, in every language),
+# when (mission time, as the timeline writes it) and by whom.
+COMMUNITY_INFORMED = "community_informed"
 # The duplicate rules of alerts.services.routing, thresholds included.
 SAME_PLACE_24H = "duplicate.same_place_24h"
 WITHIN_5KM_24H = "duplicate.within_5km_24h"
@@ -39,6 +42,7 @@ SYSTEM_TEXTS: dict[str, Promise] = {
         "Not acknowledged within %(minutes)s minutes",
         "minutes",
     ),
+    COMMUNITY_INFORMED: _("%(how)s, %(when)s, by %(by)s"),
     SAME_PLACE_24H: _("same location and category within 24 hours"),
     WITHIN_5KM_24H: _("within 5 km within 24 hours"),
 }

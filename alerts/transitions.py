@@ -43,6 +43,7 @@ class Transition:
     event: str  # the AlertEvent.Kind written on the timeline
     done: str | Promise  # said once it is done; %(reference)s is the alert's
     roles: frozenset[str] = QUEUE_ROLES  # who may take it (alerts.permissions.may_take)
+    tells_cla: bool = False  # the CLA of the alert is told once it is done (signals.news_for_cla)
 
     def allows(self, status: str) -> bool:
         return status in self.sources
@@ -57,6 +58,7 @@ ACKNOWLEDGE = Transition(
     target=Status.ACKNOWLEDGED,
     event=Kind.ACKNOWLEDGED,
     done=_("%(reference)s acknowledged."),
+    tells_cla=True,
 )
 TRIANGULATE = Transition(
     "triangulate",
@@ -71,6 +73,7 @@ OUTCOME = Transition(
     target=Status.VERIFIED,
     event=Kind.OUTCOME,
     done=_("Outcome of %(reference)s recorded."),
+    tells_cla=True,
 )
 RESPONSE = Transition(
     "response",
@@ -78,6 +81,7 @@ RESPONSE = Transition(
     target=Status.RESPONDED,
     event=Kind.RESPONSE,
     done=_("Response to %(reference)s recorded."),
+    tells_cla=True,
 )
 CLOSE = Transition(
     "close",
@@ -85,6 +89,7 @@ CLOSE = Transition(
     target=Status.CLOSED,
     event=Kind.CLOSED,
     done=_("%(reference)s closed."),
+    tells_cla=True,
 )
 REOPEN = Transition(
     "reopen",

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts import kept_copy, permissions, services
+from alerts.follow_up_forms import CommunityInformedForm, FollowUpForm, FollowUpNoteForm
 from alerts.forms import (
     ACTION_FORMS,
     FORM_VERSION,
@@ -46,7 +47,7 @@ from alerts.forms import (
     form_owner_key,
 )
 from alerts.models import Alert, AlertEvent
-from alerts.selectors import alert_list, queue_list
+from alerts.selectors import alert_list, my_alert_list, queue_list
 from alerts.timing import response_time_rows
 from alerts.transitions import OPEN_STATES
 from clas.models import User
@@ -357,7 +358,7 @@ def offline(request: HttpRequest) -> HttpResponse:
 @login_required
 @mission_time
 def my_alerts(request: HttpRequest) -> HttpResponse:
-    qs = _with_last_update(alert_list(user=request.user).filter(logged_by=request.user))
+    qs = _with_last_update(my_alert_list(user=request.user))
     page = Paginator(qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -399,7 +400,12 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, alert: Alert, *, bound: ActionForm | None = None
+    request: HttpRequest,
+    alert: Alert,
+    *,
+    bound: ActionForm | None = None,
+    follow_up: FollowUpForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     actions: list[tuple[str, ActionForm]] = []
@@ -420,13 +426,15 @@ def _render_detail(
     context = {
         "alert": alert,
         "show_source": permissions.may_see_source_identity(user, alert),
+        "show_relay": permissions.may_see_relay_identity(user, alert),
         "events": alert.events.select_related("actor"),
         "triangulations": alert.triangulations.select_related("requested_by"),
         "links": [(other, link) for other, link in links if other.pk in visible],
         "times": response_time_rows(alert),
         "actions": actions,
+        "follow_up": _follow_up_forms(user, alert, follow_up),
     }
-    return render(request, "alerts/alert_detail.html", context)
+    return render(request, "alerts/alert_detail.html", context, status=status)
 
 
 @login_required
@@ -467,6 +475,62 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, transition.done_message(alert))
     return back
+
+
+# --- the CLA's follow-up: notes and "community informed" ------------------------------------
+
+# The two forms of the follow-up, by the name of their page address: (form, prefix, message).
+FOLLOW_UP_FORMS: dict[str, tuple[type[FollowUpForm], str, Any]] = {
+    "community-informed": (
+        CommunityInformedForm,
+        "informed",
+        gettext_lazy("Recorded: the community of %(reference)s was informed."),
+    ),
+    "note": (FollowUpNoteForm, "follow", gettext_lazy("Note added to %(reference)s.")),
+}
+
+
+def _follow_up_forms(
+    user: User, alert: Alert, bound: FollowUpForm | None
+) -> list[tuple[str, FollowUpForm]]:
+    """The follow-up forms the user may send on this alert, the one just sent kept bound."""
+    if not permissions.may_follow_up(user, alert):
+        return []
+    forms = []
+    for name, (form_class, prefix, _done) in FOLLOW_UP_FORMS.items():
+        keep = bound is not None and isinstance(bound, form_class)
+        forms.append((name, bound if keep else form_class(prefix=prefix)))
+    return forms
+
+
+@login_required
+@require_POST
+@mission_time
+def alert_follow_up(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    if what not in FOLLOW_UP_FORMS:
+        raise Http404
+    form_class, prefix, done = FOLLOW_UP_FORMS[what]
+    user = request.user
+    alert = get_object_or_404(alert_list(user=user), pk=pk)
+    if not permissions.may_follow_up(user, alert):
+        raise PermissionDenied
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            if what == "note":
+                services.alert_add_follow_up_note(alert_id=alert.pk, user=user, **form.cleaned_data)
+            else:
+                services.alert_record_community_informed(
+                    alert_id=alert.pk, user=user, **form.cleaned_data
+                )
+        except ValidationError as exc:
+            form.add_service_errors(exc.message_dict)
+        except PermissionRefused as exc:
+            raise PermissionDenied(exc.message) from exc
+        else:
+            messages.success(request, str(done) % {"reference": alert.reference})
+            return redirect(f"{reverse('alerts:alert_detail', args=[alert.pk])}#timeline")
+    return _render_detail(request, alert, follow_up=form, status=400)
 
 
 # --- the Force's triangulation queue ------------------------------------------------------
@@ -526,6 +590,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context = _queue_context(request)
     context["queue_count"] = len(context["filter_form"].fields["queue"].queryset)
+    context["may_log"] = permissions.may_log_alerts(request.user)
     # The words of core.formatting.duration_text, for the page's script to count waiting times.
     context["duration_formats"] = {
         "s": _("%(n)d s"),

@@ -41,6 +41,7 @@ LABELS: dict[str, str | Promise] = {
     "sms:dead_letters": _("SMS not delivered"),
     "sms:card": _("SMS card"),
     "sms:preferences": _("SMS alerts"),
+    "notifications:list": _("Notifications"),
 }
 
 # Navigation per role, most used first: an old phone shows the first links first.
@@ -48,6 +49,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
     Role.CLA: (
         "alerts:alert_create",
         "alerts:my_alerts",
+        "notifications:list",
         "reporting:report_list",
         "clas:network_list",
         "protection_plans:plan_list",

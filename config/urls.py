@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("alerts.urls")),
     path("", include("reporting.urls")),
     path("", include("sms.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -1,5 +1,6 @@
-"""A strict Content Security Policy: no inline scripts or styles anywhere; a database that
-does not answer is a 503 to try again, not a 500."""
+"""A strict Content Security Policy: no inline scripts or styles anywhere; a Permissions-Policy
+and no caching of what a signed-in user is shown; a database that does not answer is a 503 to
+try again, not a 500."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from core.views import database_unavailable, is_database_outage
 
@@ -41,6 +43,58 @@ class ContentSecurityPolicyMiddleware:
         # load with the alert form, and every byte counts on a 2G link).
         if not request.path.startswith(("/api/docs", self.static_url)):
             response.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+# No page uses the camera, the microphone, the phone's location (coordinates are typed on the
+# alert form) or any other device: none is allowed, to this site or any frame.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+# Answers of their own that every cache may keep or that carry nobody's data.
+UNCACHED_EXEMPT = ("/healthz", "/metrics")
+
+
+def _may_be_signed_in(request: HttpRequest) -> bool:
+    """A session cookie or an Authorization header: judged without loading the user, which
+    needs the database (down, the answer is a 503 that must not fail here)."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every document, and nothing a signed-in user may be shown kept by
+    a browser or proxy cache (Cache-Control: private, no-store): pages and API answers name
+    informants, victims and places. Static files go without both, like the Content Security
+    Policy; the health and metrics endpoints set their own Cache-Control."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.static_url = settings.STATIC_URL
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(self.static_url):
+            return response
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if _may_be_signed_in(request) and not request.path.startswith(UNCACHED_EXEMPT):
+            # Kept with what a view set (no-cache and the ETag of the queue, which its script
+            # sends back itself; the form's X-Kept-Copy lives in the service worker's own
+            # cache, which Cache-Control does not govern).
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -43,12 +43,13 @@ from alerts.models import (
     AlertDispatch,
     AlertEvent,
     AlertLink,
+    Channel,
     RoutingRule,
     ThreatCategory,
     Triangulation,
     TriangulationQueue,
 )
-from clas.models import CommunityAlertNetwork, Deployment, FocalPoint, Location, User
+from clas.models import CLA, CommunityAlertNetwork, Deployment, FocalPoint, Location, User
 from demo import data
 from demo.db import (
     RawJson,
@@ -72,13 +73,21 @@ WRITERS = 2  # threads writing batches to PostgreSQL at the same time
 # Only alerts logged within this many days may still be open: older ones were all closed.
 OPEN_WINDOW_DAYS = 60
 DUPLICATE_REASON = texts.SAME_PLACE_24H  # a code, read in each reader's language
+# Recent alerts heard by phone or radio: logged by a Force officer on duty for the CLA who
+# called on the radio, or by a CLA for the focal point who phoned.
+RELAY_WINDOW_DAYS = 30
+RELAYED_BY_FORCE = 12
+RELAYED_FOR_FOCAL_POINTS = 16
 
 ALERT_FIELDS = (
     "id",
     "reference",
     "client_key",
     "payload_hash",
+    "channel",
     "logged_by",
+    "received_from_cla",
+    "received_from_focal_point",
     "source_type",
     "source_can",
     "source_name",
@@ -693,7 +702,10 @@ class AlertMaker:
         values = {
             "client_key": None,
             "payload_hash": "",
+            "channel": Channel.WEB,
             "logged_by": logged_by,
+            "received_from_cla": None,
+            "received_from_focal_point": None,
             "source_type": source_type,
             "source_can": source_can,
             "source_name": source_name,
@@ -951,6 +963,7 @@ def alerts_demo_seed(*, now: float | None = None) -> int:
         )
         twin.links_to.append(original)
         drafts.append(twin)
+    _relay_some(drafts, ctx, now, demo_cla=demo_cla)
     drafts.sort(key=lambda d: d.created)
     for n, draft in enumerate(drafts, start=1):
         draft.values["client_key"] = f"{DEMO_CLIENT_KEY}{n:04d}"
@@ -989,6 +1002,77 @@ def alerts_demo_seed(*, now: float | None = None) -> int:
         rows.insert()
         rows_insert(AlertLink, LINK_FIELDS, links)
     return len(drafts)
+
+
+def _relay_some(drafts: list[Draft], ctx: Context, now: float, *, demo_cla: int | None) -> None:
+    """Turn some recent alerts into calls: heard on the radio (or phone) by an officer of the
+    sector's queue from the CLA who logged it, or phoned to the CLA by a focal point of the
+    source network. The demo logins' own come first, so they show on first login."""
+    rng = rng_for("relays")
+    cla_of = dict(CLA.objects.values_list("user_id", "pk"))
+    points: dict[int, list[tuple[int, str, str]]] = {}
+    for pk, network_id, name, phone in FocalPoint.objects.values_list(
+        "pk", "network_id", "name", "phone"
+    ):
+        points.setdefault(network_id, []).append((pk, name, phone))
+    demo_force = User.objects.filter(username="demo-force").values_list("pk", flat=True).first()
+    recent = [d for d in drafts if now - d.created < RELAY_WINDOW_DAYS * DAY and not d.links_to]
+    by_force = [
+        (d, ctx.queues[d.values["queue"]])
+        for d in recent
+        if d.values["queue"] == ctx.default_queue.get(d.place.sector_id)
+        and ctx.queues[d.values["queue"]].officers
+        and d.values["logged_by"] in cla_of
+    ]
+    rng.shuffle(by_force)
+    by_force.sort(
+        key=lambda item: (
+            demo_force not in item[1].officers,
+            item[0].values["logged_by"] != demo_cla,
+        )
+    )
+    for draft, queue in by_force[:RELAYED_BY_FORCE]:
+        officer = demo_force if demo_force in queue.officers else rng.choice(queue.officers)
+        channel = Channel.RADIO if rng.random() < 0.7 else Channel.PHONE
+        _relay(draft, logged_by=officer, channel=channel, cla=cla_of[draft.values["logged_by"]])
+    by_cla = [
+        d
+        for d in recent
+        if d.values["channel"] == Channel.WEB and any(points.get(n) for n, _p in d.place.networks)
+    ]
+    rng.shuffle(by_cla)
+    by_cla.sort(key=lambda d: d.values["logged_by"] != demo_cla)
+    for draft in by_cla[:RELAYED_FOR_FOCAL_POINTS]:
+        network = draft.values["source_can"]
+        if not points.get(network):
+            network = rng.choice([n for n, _p in draft.place.networks if points.get(n)])
+        point, name, phone = rng.choice(points[network])
+        channel = Channel.PHONE if rng.random() < 0.8 else Channel.RADIO
+        _relay(draft, logged_by=draft.values["logged_by"], channel=channel, focal_point=point)
+        draft.values.update(
+            source_type=Alert.SourceType.CAN_MEMBER,
+            source_can=network,
+            source_name=name,
+            source_contact=phone,
+        )
+
+
+def _relay(
+    draft: Draft,
+    *,
+    logged_by: int,
+    channel: str,
+    cla: int | None = None,
+    focal_point: int | None = None,
+) -> None:
+    draft.values.update(
+        channel=channel,
+        logged_by=logged_by,
+        received_from_cla=cla,
+        received_from_focal_point=focal_point,
+    )
+    kind, _actor, *rest = draft.events[0]  # the "logged" line: by whoever took the call
+    draft.events[0] = (kind, logged_by, *rest)
 
 
 # --- historical alerts in bulk ------------------------------------------------------------

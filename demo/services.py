@@ -15,7 +15,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from demo import alerts, mission
+from demo import alerts, follow_up, mission
 
 
 def demo_mission_seed(*, password: str, now: float | None = None) -> dict[str, int]:
@@ -38,4 +38,5 @@ def demo_mission_seed(*, password: str, now: float | None = None) -> dict[str, i
         staff = mission.staff_seed(locations, sectors, usernames, password)
         mission.queues_seed(sectors, staff)
         added = alerts.alerts_demo_seed(now=now)
+        follow_up.follow_up_seed(now=now)
     return {"alerts_added": added}

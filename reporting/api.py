@@ -34,6 +34,7 @@ from clas.selectors import open_deployment_for
 from core.api import detail_error, field_errors
 from core.validators import validate_plausible_year
 from reporting import selectors, services
+from reporting.copies import reader_copy
 from reporting.filters import ReportFilter
 from reporting.models import Report
 from reporting.permissions import may_track_reports
@@ -154,6 +155,15 @@ class ReportDetailSerializer(ReportSerializer):
 
     class Meta(ReportSerializer.Meta):
         fields = [*ReportSerializer.Meta.fields, "figures", "html"]
+
+    def to_representation(self, report: Report) -> dict[str, Any]:
+        """A compiled report as the reader may see it (reporting.copies)."""
+        data = super().to_representation(report)
+        request = self.context.get("request")
+        copy = reader_copy(user=request.user, report=report) if request else None
+        if copy is not None:
+            data["figures"], data["html"] = copy.figures, copy.html
+        return data
 
 
 class ReportContentSerializer(serializers.Serializer):

@@ -51,6 +51,21 @@ def response_times(qs: QuerySet[Alert]) -> dict[str, dict[str, float | int | Non
     return result
 
 
+def community_informed(qs: QuerySet[Alert]) -> dict[str, float | int | None]:
+    """Of the closed alerts, how many had their community informed (the CLA recorded it), and
+    the median and 90th percentile time (seconds) from logging to the first time it was."""
+    closed = qs.filter(status=Alert.Status.CLOSED)
+    values = _durations(closed, "community_informed_at")
+    total = closed.count()
+    return {
+        "closed": total,
+        "informed": len(values),
+        "share": len(values) / total if total else None,
+        "median": percentile(values, 0.5),
+        "p90": percentile(values, 0.9),
+    }
+
+
 def confirmed_share(qs: QuerySet[Alert]) -> float | None:
     """Confirmed or partly confirmed, among alerts with a recorded outcome."""
     counts = qs.exclude(outcome="").aggregate(
@@ -156,4 +171,5 @@ def alert_figures(qs: QuerySet[Alert]) -> dict[str, Any]:
         "by_status": by_status,
         "response_times": response_times(qs),
         "confirmed_share": confirmed_share(qs),
+        "community_informed": community_informed(qs),
     }

@@ -15,18 +15,24 @@ from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet, TextChoices
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alerts.models import Alert
+from alerts.selectors import alert_list
 from clas.models import CommunityAlertNetwork, Deployment, Location, Sector, User
+from clas.selectors import network_list
 from core.exceptions import DomainError, InvalidTransition, PermissionRefused
 from core.export import csv_safe
 from protection_plans.models import ProtectionPlan
+from protection_plans.selectors import plan_list
+from reporting import copies
 from reporting.figures import alert_figures, networks_summary, period_alerts, plan_reviews_due
 from reporting.models import DistributionList, Report, system_title
 from reporting.permissions import (
@@ -120,23 +126,46 @@ CSV_FIELDS: tuple[tuple[type[Model], str], ...] = (
 )
 
 
-def _scope_alerts(*, scope: str, sector_id: int | None) -> QuerySet[Alert]:
-    qs = Alert.objects.all()
-    return qs.filter(location__sector_id=sector_id) if scope == Report.Scope.SECTOR else qs
+def scope_alerts(
+    *,
+    scope: str,
+    sector_id: int | None,
+    location_id: int | None = None,
+    reader: User | None = None,
+) -> QuerySet[Alert]:
+    """The alerts of a report's scope; with a reader, only those the reader may see."""
+    qs = Alert.objects.all() if reader is None else alert_list(user=reader)
+    if scope == Report.Scope.SECTOR:
+        return qs.filter(location__sector_id=sector_id)
+    if scope == Report.Scope.LOCATION:
+        return qs.filter(location_id=location_id)
+    return qs
 
 
 def _narratives(
-    *, start: dt.date, end: dt.date, scope: str, sector_id: int | None
+    *,
+    start: dt.date,
+    end: dt.date,
+    scope: str,
+    sector_id: int | None,
+    location_id: int | None = None,
+    reader: User | None = None,
 ) -> list[dict[str, Any]]:
-    qs = Report.objects.filter(
-        origin=Report.Origin.WRITTEN,
-        kind__in=[Report.Kind.DAILY, Report.Kind.WEEKLY, Report.Kind.FLASH],
-        status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED],
-        period_start__lte=end,
-        period_end__gte=start,
-    ).select_related("location", "author")
+    qs = (
+        (Report.objects if reader is None else report_list(user=reader))
+        .filter(
+            origin=Report.Origin.WRITTEN,
+            kind__in=[Report.Kind.DAILY, Report.Kind.WEEKLY, Report.Kind.FLASH],
+            status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED],
+            period_start__lte=end,
+            period_end__gte=start,
+        )
+        .select_related("location", "author")
+    )
     if scope == Report.Scope.SECTOR:
         qs = qs.filter(location__sector_id=sector_id)
+    elif scope == Report.Scope.LOCATION:
+        qs = qs.filter(location_id=location_id)
     return [
         {
             "kind": r.get_kind_display(),
@@ -151,19 +180,57 @@ def _narratives(
 
 
 def report_figures(
-    *, start: dt.date, end: dt.date, scope: str, sector_id: int | None
+    *,
+    start: dt.date,
+    end: dt.date,
+    scope: str,
+    sector_id: int | None,
+    location_id: int | None = None,
+    reader: User | None = None,
 ) -> dict[str, Any]:
-    alerts = period_alerts(_scope_alerts(scope=scope, sector_id=sector_id), start=start, end=end)
-    networks = CommunityAlertNetwork.objects.all()
-    plans = ProtectionPlan.objects.all()
+    """The figures of a period and scope; with a reader, of what that reader may see only
+    (alerts, networks, plans and reports from the field, each through its selector)."""
+    where = {"scope": scope, "sector_id": sector_id, "location_id": location_id}
+    alerts = period_alerts(scope_alerts(**where, reader=reader), start=start, end=end)
+    networks = CommunityAlertNetwork.objects.all() if reader is None else network_list(user=reader)
+    plans = ProtectionPlan.objects.all() if reader is None else plan_list(user=reader)
     if scope == Report.Scope.SECTOR:
         networks = networks.filter(location__sector_id=sector_id)
         plans = plans.filter(location__sector_id=sector_id)
+    elif scope == Report.Scope.LOCATION:
+        networks = networks.filter(location_id=location_id)
+        plans = plans.filter(location_id=location_id)
     figures = alert_figures(alerts)
     figures["networks"] = networks_summary(networks, start=start, end=end)
     figures["plan_reviews_due"] = plan_reviews_due(plans, end=end)
-    figures["narratives"] = _narratives(start=start, end=end, scope=scope, sector_id=sector_id)
+    figures["narratives"] = _narratives(start=start, end=end, **where, reader=reader)
     return figures
+
+
+def compiled_html(
+    *,
+    title: str,
+    figures: dict[str, Any],
+    start: dt.date,
+    end: dt.date,
+    sector: Sector | None,
+    flash_alert: Alert | None,
+) -> str:
+    """The HTML of a compiled report (rendered in the active language)."""
+    return render_to_string(
+        "reporting/compiled_report.html",
+        {
+            "title": title,
+            "figures": figures,
+            "statuses": _status_rows(figures["by_status"]),
+            "start": start,
+            "end": end,
+            "sector": sector,
+            "flash_alert": flash_alert,
+            "mission_name": settings.MISSION_NAME,
+            "generated_at": timezone.now(),
+        },
+    )
 
 
 def report_compile(
@@ -191,22 +258,18 @@ def report_compile(
     )
     with translation.override(settings.REPORT_LANGUAGE):
         figures = report_figures(start=start, end=end, scope=scope, sector_id=sector_id)
-        html = render_to_string(
-            "reporting/compiled_report.html",
-            {
-                "title": titled["title"],
-                "figures": figures,
-                "statuses": _status_rows(figures["by_status"]),
-                "start": start,
-                "end": end,
-                "sector": sector,
-                "flash_alert": flash_alert,
-                "mission_name": settings.MISSION_NAME,
-                "generated_at": timezone.now(),
-            },
+        # Kept so that the report can be compiled again for a reader who may see less.
+        figures["flash_alert_id"] = flash_alert.pk if flash_alert else None
+        html = compiled_html(
+            title=titled["title"],
+            figures=figures,
+            start=start,
+            end=end,
+            sector=sector,
+            flash_alert=flash_alert,
         )
         csv_file = alerts_csv(
-            period_alerts(_scope_alerts(scope=scope, sector_id=sector_id), start=start, end=end)
+            period_alerts(scope_alerts(scope=scope, sector_id=sector_id), start=start, end=end)
         )
     files = {"pdf": render_pdf(html), "csv": csv_file}
     key = {
@@ -316,13 +379,89 @@ def alerts_csv(qs: QuerySet[Alert]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _distribution_body() -> str:
+def _distribution_body(kind: str, url: str = "") -> str:
     with translation.override(settings.REPORT_LANGUAGE):
-        return _("The report is attached (PDF) with the list of its alerts (CSV).")
+        if kind == "whole":
+            return _("The report is attached (PDF) with the list of its alerts (CSV).")
+        if kind == "scoped":
+            return _(
+                "The report is attached (PDF) with the list of its alerts (CSV), limited to "
+                "what your account may see."
+            )
+        return _(
+            "A report is published. Sign in to read it, as far as your account allows: %(url)s"
+        ) % {"url": url}
+
+
+def _accounts_by_address(addresses: list[str]) -> dict[str, User]:
+    """The active account of each address that belongs to exactly one."""
+    users = (
+        User.objects.filter(is_active=True)
+        .annotate(address=Lower("email"))
+        .filter(address__in={a.lower() for a in addresses})
+    )
+    found: dict[str, list[User]] = {}
+    for user in users:
+        found.setdefault(user.address, []).append(user)
+    return {a: found[a.lower()][0] for a in addresses if len(found.get(a.lower(), [])) == 1}
+
+
+def _report_email(
+    report: Report, *, body: str, bcc: list[str], files: dict[str, bytes] | None = None
+) -> EmailMessage:
+    message = EmailMessage(
+        subject=report.title, body=body, from_email=settings.DEFAULT_FROM_EMAIL, bcc=bcc
+    )
+    for name, content in (files or {}).items():
+        message.attach(name, content, "application/pdf" if name.endswith(".pdf") else "text/csv")
+    return message
+
+
+def _read(stored: Any) -> bytes:
+    with stored.open("rb") as handle:
+        return handle.read()
+
+
+def _report_emails(report: Report, recipients: list[str]) -> list[EmailMessage]:
+    """The files follow each recipient's scope (reporting.copies): the stored ones to the
+    addresses of mission-wide accounts, files compiled for their scope to the addresses of
+    other accounts that may read the report, and no file, only a link to sign in, to any
+    other address (no account, several, or one that may not read the report)."""
+    accounts = _accounts_by_address(recipients)
+    readers = {
+        address: user
+        for address, user in accounts.items()
+        if report_list(user=user).filter(pk=report.pk).exists()
+    }
+    whole = [a for a in recipients if a in readers and copies.sees_whole_report(readers[a])]
+    link_only = [a for a in recipients if a not in readers]
+    stored = {f.name.rsplit("/", 1)[-1]: f for f in (report.pdf, report.csv) if f}
+    messages = []
+    if whole:
+        files = {name: _read(f) for name, f in stored.items()}
+        messages.append(
+            _report_email(report, body=_distribution_body("whole"), bcc=whole, files=files)
+        )
+    stem = (Path(report.pdf.name or report.csv.name).stem or f"report-{report.pk}").lower()
+    for address in recipients:
+        if address in whole or address in link_only:
+            continue
+        copy = copies.reader_copy(user=readers[address], report=report)
+        if copy is None:  # a written report: read as a whole or not at all
+            files = {name: _read(f) for name, f in stored.items()}
+        else:
+            files = {f"{stem}.pdf": copy.pdf(), f"{stem}.csv": copy.csv()}
+        body = _distribution_body("scoped")
+        messages.append(_report_email(report, body=body, bcc=[address], files=files))
+    if link_only:
+        url = settings.SITE_URL.rstrip("/") + reverse("reporting:report_detail", args=[report.pk])
+        messages.append(_report_email(report, body=_distribution_body("link", url), bcc=link_only))
+    return messages
 
 
 def report_distribute(*, report_id: int, force: bool = False) -> int:
-    """Email a compiled report to the distribution lists of its kind and scope, once."""
+    """Email a compiled report to the distribution lists of its kind and scope, once; each
+    recipient gets what their account may see (_report_emails)."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.distributed_at and not force:
@@ -336,19 +475,7 @@ def report_distribute(*, report_id: int, force: bool = False) -> int:
         recipients = sorted(
             {e for dl in lists if not dl.kinds or report.kind in dl.kinds for e in dl.addresses}
         )
-        if recipients:
-            message = EmailMessage(
-                subject=report.title,
-                body=_distribution_body(),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                bcc=recipients,
-            )
-            if report.pdf:
-                message.attach(
-                    report.pdf.name.rsplit("/", 1)[-1], report.pdf.read(), "application/pdf"
-                )
-            if report.csv:
-                message.attach(report.csv.name.rsplit("/", 1)[-1], report.csv.read(), "text/csv")
+        for message in _report_emails(report, recipients):
             message.send()
         report.distributed_at = timezone.now()
         report.save(update_fields=["distributed_at"])

@@ -28,6 +28,7 @@ from clas.selectors import open_deployment_for
 from core.exceptions import DomainError, InvalidTransition, PermissionRefused
 from core.pages import render_list_page
 from reporting import selectors, services
+from reporting.copies import reader_copy
 from reporting.filters import ReportFilter
 from reporting.forms import DayForm, ReportForm, ReviewForm, last_week_monday
 from reporting.models import Report
@@ -215,7 +216,8 @@ def _render_detail(
     request: HttpRequest, report: Report, *, review_form: ReviewForm | None = None
 ) -> HttpResponse:
     user = request.user
-    context: dict[str, Any] = {"report": report}
+    copy = reader_copy(user=user, report=report)
+    context: dict[str, Any] = {"report": report, "html": copy.html if copy else report.html}
     if report.origin == Report.Origin.WRITTEN:
         may_review = report.status == Report.Status.SUBMITTED and may_review_report(user, report)
         context.update(
@@ -261,11 +263,19 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- downloads of compiled reports --------------------------------------------------------
 
 
-def _download(request: HttpRequest, pk: int, field: str) -> FileResponse:
+def _download(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """The stored file to whom may see all of it, else the report compiled for the reader's
+    scope (reporting.copies)."""
     report = get_object_or_404(selectors.report_list(user=request.user), pk=pk)
     stored = getattr(report, field)
     if not stored:
         raise Http404
+    copy = reader_copy(user=request.user, report=report)
+    if copy is not None:
+        body = copy.pdf() if field == "pdf" else copy.csv()
+        response = HttpResponse(body, content_type=DOWNLOADS[field])
+        response["Content-Disposition"] = f'attachment; filename="{Path(stored.name).name}"'
+        return response
     try:
         handle = stored.open("rb")
     except FileNotFoundError:
@@ -276,12 +286,12 @@ def _download(request: HttpRequest, pk: int, field: str) -> FileResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, pk, "pdf")
 
 
 @login_required
-def report_csv(request: HttpRequest, pk: int) -> FileResponse:
+def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, pk, "csv")
 
 

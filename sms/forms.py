@@ -103,3 +103,15 @@ class PreferencesForm(forms.Form):
             "Officers get the alerts of their queues; everyone gets the escalations of the alerts they logged. Reply ACK and the reference to acknowledge."
         ),
     )
+    sms_own_alerts = forms.BooleanField(
+        label=_(
+            "Send me an SMS when an alert I logged is acknowledged, its outcome or response recorded, or it is closed"
+        ),
+        required=False,
+        help_text=_("Also for the alerts logged for you, heard by phone or radio."),
+    )
+
+    def __init__(self, *args: Any, follows_alerts: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not follows_alerts:
+            del self.fields["sms_own_alerts"]

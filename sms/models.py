@@ -216,3 +216,30 @@ class DeliveryReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}: {self.status}"
+
+
+class OptIn(models.Model):
+    """What a person chose to be told by SMS besides urgent alerts and escalations
+    (User.sms_alerts): one row per person who ever chose, none for the others."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="sms_opt_in",
+    )
+    # What happens to the alerts they logged or that were logged for them: acknowledged,
+    # outcome, response, closed (alerts.signals.news_for_cla).
+    own_alerts = models.BooleanField(
+        _("SMS about my alerts"),
+        default=False,
+        help_text=_("Acknowledged, outcome, response and closing of the alerts the user follows."),
+    )
+
+    class Meta:
+        verbose_name = _("SMS choice")
+        verbose_name_plural = _("SMS choices")
+
+    def __str__(self) -> str:
+        return str(self.user_id)

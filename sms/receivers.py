@@ -14,7 +14,13 @@ from django.dispatch import receiver
 from alerts import signals as alert_signals
 from alerts.models import Alert, AlertEvent
 from sms import signals
-from sms.tasks import notify_escalation_sms, notify_flash_sms, process_incoming_sms, send_sms
+from sms.tasks import (
+    notify_escalation_sms,
+    notify_flash_sms,
+    notify_news_sms,
+    process_incoming_sms,
+    send_sms,
+)
 
 logger = logging.getLogger("sms.services")
 
@@ -52,3 +58,11 @@ def notify_escalation(sender: Any, instance: AlertEvent, created: bool, **kwargs
     if created and instance.kind == AlertEvent.Kind.ESCALATED:
         alert_id = instance.alert_id
         transaction.on_commit(lambda: _enqueue_notification(notify_escalation_sms, alert_id))
+
+
+@receiver(alert_signals.news_for_cla, sender=Alert, dispatch_uid="sms.receivers.notify_news")
+def notify_news(sender: Any, *, event_id: int, **kwargs: Any) -> None:
+    try:
+        notify_news_sms.delay(event_id)
+    except Exception as exc:  # the broker is down: the page and the email still tell the CLA
+        logger.warning("SMS news of event %s not queued: %s", event_id, exc)

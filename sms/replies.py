@@ -97,3 +97,30 @@ def escalated_to_cla(*, reference: str) -> str:
     return _("%(reference)s is not acknowledged yet: it went up to the senior officer.") % {
         "reference": reference
     }
+
+
+# --- what happened to the alerts a CLA follows (OptIn.own_alerts) --------------------------
+
+
+def news_acknowledged(*, reference: str) -> str:
+    return _("%(reference)s acknowledged by the Force.") % {"reference": reference}
+
+
+def news_outcome(*, reference: str, outcome: str) -> str:
+    return _("%(reference)s checked by the Force: %(outcome)s.") % {
+        "reference": reference,
+        "outcome": outcome,
+    }
+
+
+def news_response(*, reference: str, response: str) -> str:
+    return _("%(reference)s, response of the Force: %(response)s.") % {
+        "reference": reference,
+        "response": response,
+    }
+
+
+def news_closed(*, reference: str) -> str:
+    return _("%(reference)s closed. Tell the community, then record it on the alert.") % {
+        "reference": reference
+    }

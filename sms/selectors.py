@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from clas.models import User
+from clas.models import Role, User
 from clas.selectors import scoped_location_ids
 from sms import permissions
-from sms.models import IncomingMessage, OutgoingMessage
+from sms.models import IncomingMessage, OptIn, OutgoingMessage
 
 
 def inbox_list(*, user: User) -> QuerySet[IncomingMessage]:
@@ -36,3 +36,12 @@ def dead_letter_list(*, user: User) -> QuerySet[OutgoingMessage]:
     return OutgoingMessage.objects.filter(
         state__in=(OutgoingMessage.State.DEAD, OutgoingMessage.State.FAILED)
     ).order_by("-dead_at", "-pk")
+
+
+def has_alert_news(user: User) -> bool:
+    """Follows alerts (alerts.selectors.alert_followers names CLAs): may choose SMS about them."""
+    return user.is_authenticated and user.role == Role.CLA
+
+
+def own_alerts_by_sms(user: User) -> bool:
+    return OptIn.objects.filter(user=user, own_alerts=True).exists()

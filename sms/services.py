@@ -32,7 +32,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts import services as alert_services
-from alerts.models import Alert, Channel, Severity, ThreatCategory, Urgency
+from alerts.models import Alert, AlertEvent, Channel, Severity, ThreatCategory, Urgency
+from alerts.selectors import alert_followers
 from alerts.services import AlertInput
 from alerts.validators import has_markup, markup_message
 from clas.models import Location, User
@@ -40,7 +41,7 @@ from clas.phones import normalize_phone
 from core.exceptions import DomainError, IdempotencyConflict, InvalidTransition, PermissionRefused
 from core.logging import log_context
 from sms import gateway, permissions, replies, signals
-from sms.models import DeliveryReport, IncomingMessage, OutgoingMessage
+from sms.models import DeliveryReport, IncomingMessage, OptIn, OutgoingMessage
 from sms.parser import ParsedAck, ParsedAlert, ParseError, Vocabulary, is_binary, parse
 from sms.selectors import inbox_list
 from sms.senders import Sender, sender_resolve
@@ -540,6 +541,18 @@ def user_sms_alerts_set(*, user: User, enabled: bool) -> User:
     return user
 
 
+def user_sms_own_alerts_set(*, user: User, enabled: bool) -> User:
+    """Opt in to (or out of) SMS about what happens to the alerts the user follows
+    (alerts.selectors.alert_followers): acknowledged, outcome, response, closed."""
+    if enabled and not user.phone:
+        raise DomainError(
+            _("No phone number is registered for you: ask a mission admin to add it first."),
+            field="sms_own_alerts",
+        )
+    OptIn.objects.update_or_create(user=user, defaults={"own_alerts": enabled})
+    return user
+
+
 NOTIFY_WINDOW = dt.timedelta(hours=1)  # the sweep catches up on notifications this recent
 
 
@@ -623,6 +636,39 @@ def sms_notify_escalation(*, alert_id: int) -> int:
             lambda: replies.escalated_to_cla(reference=alert.reference),
         )
     return sent
+
+
+# What each event the CLA is told about says by SMS (alerts.transitions: tells_cla).
+_NEWS_TEXTS: dict[str, Callable[[AlertEvent], str]] = {
+    AlertEvent.Kind.ACKNOWLEDGED: lambda e: replies.news_acknowledged(reference=e.alert.reference),
+    AlertEvent.Kind.OUTCOME: lambda e: replies.news_outcome(
+        reference=e.alert.reference, outcome=e.detail
+    ),
+    AlertEvent.Kind.RESPONSE: lambda e: replies.news_response(
+        reference=e.alert.reference, response=e.detail
+    ),
+    AlertEvent.Kind.CLOSED: lambda e: replies.news_closed(reference=e.alert.reference),
+}
+
+
+@transaction.atomic
+def sms_notify_news(*, event_id: int) -> int:
+    """Something happened to an alert (alerts.signals.news_for_cla): an SMS to each CLA who
+    follows it and opted in, in their language, once per event and person (the key); not to
+    whoever did it. Returns how many were queued this time."""
+    event = AlertEvent.objects.select_related("alert__location").filter(pk=event_id).first()
+    if event is None or event.kind not in _NEWS_TEXTS:
+        return 0
+    followers = [u.pk for u in alert_followers(event.alert) if u.pk != event.actor_id]
+    people = (
+        User.objects.filter(pk__in=followers, sms_opt_in__own_alerts=True, is_active=True)
+        .exclude(phone="")
+        .order_by("pk")
+    )
+    text = _NEWS_TEXTS[event.kind]
+    return sum(
+        _notify(person, event.alert, f"news.{event.pk}", lambda: text(event)) for person in people
+    )
 
 
 def _notify_recent(now: dt.datetime) -> int:

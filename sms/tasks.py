@@ -34,6 +34,11 @@ def notify_escalation_sms(alert_id: int) -> int:
     return services.sms_notify_escalation(alert_id=alert_id)
 
 
+@shared_task(**RETRYING_TASK, retry_backoff=2)
+def notify_news_sms(event_id: int) -> int:
+    return services.sms_notify_news(event_id=event_id)
+
+
 @shared_task
 @single_run("sms.sweep", timeout=300)
 def sweep_sms() -> dict[str, int]:

@@ -30,7 +30,7 @@ from sms import gateway, permissions, services
 from sms.card import card_content, card_language, card_pdf
 from sms.forms import ConvertForm, DiscardForm, PreferencesForm
 from sms.models import IncomingMessage
-from sms.selectors import dead_letter_list, inbox_list
+from sms.selectors import dead_letter_list, has_alert_news, inbox_list, own_alerts_by_sms
 
 MAX_ID_LENGTH = 64
 MAX_TEXT_BYTES = 20_000  # far beyond any SMS; more is cut (and refused as too long)
@@ -285,20 +285,29 @@ def _other(language: str) -> str:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    """The user's own choice: SMS for urgent alerts and escalations (to the registered phone)."""
+    """The user's own choices: SMS for urgent alerts and escalations, and (for those who follow
+    alerts, the CLAs) SMS about what happens to their alerts; to the registered phone."""
     user = request.user
     status = 200
+    follows = has_alert_news(user)
     if request.method == "POST":
-        form = PreferencesForm(request.POST)
+        form = PreferencesForm(request.POST, follows_alerts=follows)
         if form.is_valid():
             try:
                 services.user_sms_alerts_set(user=user, enabled=form.cleaned_data["sms_alerts"])
+                if follows:
+                    services.user_sms_own_alerts_set(
+                        user=user, enabled=form.cleaned_data["sms_own_alerts"]
+                    )
             except DomainError as exc:
-                form.add_error("sms_alerts", exc.message)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 status = 400
             else:
                 messages.success(request, _("Your SMS choice is saved."))
                 return redirect("sms:preferences")
     else:
-        form = PreferencesForm(initial={"sms_alerts": user.sms_alerts})
+        form = PreferencesForm(
+            initial={"sms_alerts": user.sms_alerts, "sms_own_alerts": own_alerts_by_sms(user)},
+            follows_alerts=follows,
+        )
     return render(request, "sms/preferences.html", {"form": form}, status=status)

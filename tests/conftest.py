@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from alerts.models import TriangulationQueue
@@ -18,6 +19,13 @@ def _english_after_each_test() -> object:
     """A test that activates French must not leave it active for the next one."""
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_before_each_test() -> None:
+    """Figures cached by an earlier test (its rows had the same ids as this one's) must not be
+    read by this one: the dashboards cache per scope and filters."""
+    cache.clear()
 
 
 @dataclass

@@ -9,6 +9,9 @@ checked on the triangulation queue, and reports on their downloads.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +20,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from alerts.models import Alert
+from alerts.selectors import alert_list
 from clas.models import Location
 from reporting.models import Report
 from tests import factories as f
@@ -241,6 +246,136 @@ def test_report_downloads_are_found_in_scope_and_404_outside(
 
     response = signed_in.get(reverse(download, args=[inside.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content)
+    # The stored file, or the report compiled for a reader who may see less (reporting.copies).
+    assert b"".join(response.streaming_content) if response.streaming else response.content
     expected = 200 if role in MISSION_WIDE else 404
     assert signed_in.get(reverse(download, args=[outside.pk])).status_code == expected
+
+
+# --- the CLA's follow-up of an alert (page and API) ----------------------------------------
+
+# An alert at base_a logged by another CLA: only the coordinator of the area may follow it up
+# (an empty post: 400, the input is wrong, not the user); the others reach it or not (403 or
+# 404). At base_b, outside every scope but the mission-wide roles'.
+FOLLOW_UP_INSIDE = {"cla": 403, "coordinator": 400, "force": 403, "hq": 403, "admin": 403}
+
+
+@pytest.mark.parametrize("what", ["note", "community-informed"])
+def test_follow_up_page_and_api_are_scoped(
+    signed_in: Client, role: str, alerts: tuple[Any, Any], what: str
+) -> None:
+    inside, outside = alerts
+    api_path = {"note": "follow-up-note", "community-informed": "community-informed"}[what]
+
+    for alert, expected in ((inside, FOLLOW_UP_INSIDE[role]), (outside, None)):
+        if expected is None:
+            expected = 403 if role in MISSION_WIDE else 404
+        page = signed_in.post(reverse("alerts:alert_follow_up", args=[alert.pk, what]), {})
+        api = signed_in.post(f"/api/v1/alerts/{alert.pk}/{api_path}/", {})
+        assert (page.status_code, api.status_code) == (expected, expected), (alert, role)
+    assert not inside.events.exists() and not outside.events.exists()
+
+
+def test_notifications_are_each_ones_own(signed_in: Client, role: str, mission: Mission) -> None:
+    response = signed_in.get(reverse("notifications:list"))
+
+    assert response.status_code == (200 if role == "cla" else 403)
+
+
+# --- every export and download keeps the reader's alert scope ------------------------------
+
+# An alert at base_a routed to sector B's queue: the Force officer of sector A may not see it
+# (404 on the alert), though it lies in their sector. CLAs and coordinators see it by its
+# location; HQ and admins see everything. The CSV of any compiled report each role may read
+# lists exactly the alerts of its scope that alerts.selectors.alert_list gives the reader.
+
+
+@pytest.fixture
+def routed_away(mission: Mission) -> Alert:
+    return f.AlertFactory(
+        location=mission.base_a,
+        queue=mission.queue_b,
+        status=Alert.Status.QUEUED,
+        place="Kpokolo",
+        description="Two women assaulted at the water point.",
+        victims_sexual_violence=2,
+    )
+
+
+def _compiled_reports(mission: Mission) -> list[tuple[Report, dict[str, Any]]]:
+    """A compiled report of the mission, of sector A and of base_a, over yesterday and today,
+    each with the lookup of the alerts it covers."""
+    from reporting.services import report_compile
+
+    today = timezone.localdate()
+    period = {"start": today - dt.timedelta(days=1), "end": today}
+    location = _report(mission, mission.base_a)
+    location.period_start, location.period_end = period["start"], period["end"]
+    location.save()
+    return [
+        (report_compile(kind=Report.Kind.DAILY, **period), {}),
+        (
+            report_compile(kind=Report.Kind.DAILY, **period, sector_id=mission.sector_a.pk),
+            {"location__sector": mission.sector_a},
+        ),
+        (location, {"location": mission.base_a}),
+    ]
+
+
+def _csv_references(body: bytes) -> set[str]:
+    """The first column of the rows (the header, in the report language, left out)."""
+    return {row[0] for row in list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[1:]}
+
+
+def test_report_exports_list_exactly_the_alerts_of_the_reader_s_scope(
+    signed_in: Client, role: str, mission: Mission, alerts: tuple[Any, Any], routed_away: Alert
+) -> None:
+    user = mission.user(role)
+    assert alert_list(user=user).filter(pk=routed_away.pk).exists() is (role != "force")
+    readable = 0
+    for report, covers in _compiled_reports(mission):
+        response = signed_in.get(reverse("reporting:report_csv", args=[report.pk]))
+        if response.status_code == 404:
+            continue
+        readable += 1
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        expected = alert_list(user=user).filter(**covers).values_list("reference", flat=True)
+        if report.scope != Report.Scope.LOCATION or role not in MISSION_WIDE:
+            # (a location's report of the matrix is stored with stand-in files and figures)
+            assert _csv_references(body) == set(expected), (role, report.scope)
+            api = signed_in.get(f"/api/v1/reports/{report.pk}/").json()
+            assert api["figures"]["total"] == len(expected)
+        assert signed_in.get(reverse("reporting:report_pdf", args=[report.pk])).status_code == 200
+    assert readable == {"cla": 1, "coordinator": 1, "force": 3, "hq": 3, "admin": 3}[role]
+
+
+def test_the_force_never_downloads_an_alert_of_another_sector_s_queue(
+    signed_in: Client, role: str, mission: Mission, routed_away: Alert
+) -> None:
+    for report, _covers in _compiled_reports(mission)[:2]:
+        response = signed_in.get(reverse("reporting:report_csv", args=[report.pk]))
+        if response.status_code == 404:
+            assert role in ("cla", "coordinator")  # compiled reports of sectors are not theirs
+            continue
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert (routed_away.reference in _csv_references(body)) is (role in MISSION_WIDE)
+        pdf = signed_in.get(reverse("reporting:report_pdf", args=[report.pk]))
+        assert pdf.status_code == 200
+        detail = signed_in.get(reverse("reporting:report_detail", args=[report.pk]))
+        total = f'id="fig-total">{1 if role in MISSION_WIDE else 0}<'
+        assert total in detail.content.decode()
+
+
+def test_dashboard_csv_counts_only_alerts_in_scope(
+    signed_in: Client, role: str, mission: Mission, routed_away: Alert
+) -> None:
+    response = signed_in.get(reverse("reporting:dashboard_csv", args=["alerts_by_location"]))
+
+    if role == "cla":
+        assert response.status_code in (302, 403)
+        return
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    ippy = [row for row in rows if row["Location"] == "Ippy"]
+    counted = sum(int(row["Alerts"]) for row in ippy)
+    assert counted == (0 if role == "force" else 1)

@@ -4,7 +4,8 @@
 - routing: put on its triangulation queue, duplicates linked, the flash procedure started,
   and the sweep of what the broker never delivered;
 - triage: the Force's actions (alerts.transitions), each under the alert's lock;
-- escalation: the flash notification and the escalation of what nobody acknowledged.
+- escalation: the flash notification and the escalation of what nobody acknowledged;
+- follow_up: the CLA's notes on their alert and when the community was informed.
 
 Callers use the package (`from alerts import services; services.alert_route(...)`).
 """
@@ -18,6 +19,7 @@ from alerts.services.escalation import (
     flash_notification_enqueue,
     flash_recipients,
 )
+from alerts.services.follow_up import alert_add_follow_up_note, alert_record_community_informed
 from alerts.services.intake import (
     CLIENT_KEY_PATTERN,
     MAX_VICTIMS,
@@ -45,6 +47,7 @@ __all__ = [
     "MAX_VICTIMS",
     "AlertInput",
     "alert_acknowledge",
+    "alert_add_follow_up_note",
     "alert_add_note",
     "alert_assign",
     "alert_close",
@@ -54,6 +57,7 @@ __all__ = [
     "alert_escalate",
     "alert_escalate_overdue",
     "alert_notify_flash",
+    "alert_record_community_informed",
     "alert_record_outcome",
     "alert_record_response",
     "alert_reopen",

@@ -1,9 +1,11 @@
 """Intake: a new alert checked, saved with its outbox row in one transaction, and handed to a
 routing worker after the commit.
 
-Every way in (the page form, the API, and the channels to come) builds an AlertInput and
-calls alert_create. A resubmission with the same client key and content returns the alert
-already saved; a broker that is down leaves the alert pending for the sweep.
+Every way in (the page form, the API, SMS) builds an AlertInput and calls alert_create. An
+alert heard by phone or radio comes the same way, with `received_via` and the CLA or focal
+point it was heard from: the one who logs it does so on their behalf. A resubmission with the
+same client key and content returns the alert already saved; a broker that is down leaves the
+alert pending for the sweep.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,8 +41,9 @@ from alerts.models import (
     ThreatCategory,
     Urgency,
 )
+from alerts.selectors import intake_choices
 from alerts.validators import has_markup, markup_message
-from clas.models import CommunityAlertNetwork, Location, User
+from clas.models import CommunityAlertNetwork, Location, Role, User
 from clas.selectors import scoped_location_ids
 from core import metrics
 from core.exceptions import IdempotencyConflict
@@ -72,7 +75,11 @@ TEXT_FIELDS = {
     "description_language": gettext_lazy("Language of the description"),
 }
 # The rows an alert points to, given to AlertInput.from_values as rows or as ids.
-RELATIONS = ("location", "category", "source_can")
+RELATIONS = ("location", "category", "source_can", "received_from_cla", "received_from_focal_point")
+# How an alert logged on behalf of someone else was heard: stored as the alert's channel.
+RELAY_CHANNELS = (Channel.PHONE, Channel.RADIO)
+RELAY_FIELDS = ("received_via", "received_from_cla_id", "received_from_focal_point_id")
+MAX_ID = 2_147_483_647  # database integers are 32-bit
 
 Problem = tuple[str, str]  # (field, message)
 
@@ -104,6 +111,11 @@ class AlertInput:
     victims_displaced: int = 0
     description_language: str = ""
     translation: str = ""
+    # Heard by phone or radio (a value of RELAY_CHANNELS) from a CLA or a focal point, one of
+    # them; empty for an alert the user heard themselves.
+    received_via: str = ""
+    received_from_cla_id: int | None = None
+    received_from_focal_point_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -125,6 +137,10 @@ class AlertInput:
         """A hash of the payload: the same client key must come with the same content."""
         data = asdict(self)
         data.pop("extra")
+        for key in RELAY_FIELDS:
+            # Left out when empty: alerts saved before they existed keep their fingerprint.
+            if data[key] in ("", None):
+                data.pop(key)
         for key in ("occurred_at", "reported_at"):
             # Minute precision: a resubmitted form may round seconds differently.
             data[key] = data[key].astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
@@ -145,7 +161,7 @@ _INPUT_FIELDS = tuple(f.name for f in dataclasses.fields(AlertInput) if f.name !
 
 def alert_validate(*, user: User, data: AlertInput, now: dt.datetime | None = None) -> None:
     """Domain checks of a new alert. Raises ValidationError with a message per field."""
-    permissions.check_may_log_alerts(user)
+    permissions.check_may_log_alerts(user, relayed=bool(data.received_via))
     now = now or timezone.now()
     problems = [
         *_location_problems(user, data),
@@ -155,6 +171,7 @@ def alert_validate(*, user: User, data: AlertInput, now: dt.datetime | None = No
         *_coordinate_problems(data),
         *_victim_problems(data),
         *_source_problems(data),
+        *_relay_problems(user, data),
     ]
     if problems:
         errors: dict[str, list[str]] = {}
@@ -189,6 +206,8 @@ def _time_problems(data: AlertInput, now: dt.datetime) -> Iterator[Problem]:
         yield "reported_at", _("The time it was reported cannot be in the future.")
     if data.occurred_at > now + CLOCK_SKEW:
         yield "occurred_at", _("The time it happened cannot be in the future.")
+    elif data.occurred_at > data.reported_at:
+        yield "occurred_at", _("It cannot have happened after it was reported: check both times.")
     elif data.reported_at - data.occurred_at > MAX_REPORTING_DELAY:
         yield (
             "occurred_at",
@@ -231,6 +250,42 @@ def _source_problems(data: AlertInput) -> Iterator[Problem]:
         yield "source_can", _("Say which alert network the report came from.")
 
 
+def _relay_problems(user: User, data: AlertInput) -> Iterator[Problem]:
+    """Heard by phone or radio from exactly one CLA or focal point the user may log for."""
+    via = data.received_via
+    cla_id, point_id = data.received_from_cla_id, data.received_from_focal_point_id
+    named = cla_id is not None or point_id is not None
+    if via and via not in RELAY_CHANNELS:
+        yield "received_via", _("Choose phone or radio.")
+    elif named and not via:
+        yield "received_via", _("Say whether it was heard by phone or by radio.")
+    if cla_id is not None and point_id is not None:
+        yield "received_from", _("Name one person: a CLA or a focal point, not both.")
+    elif via and not named:
+        yield "received_from", _("Say which CLA or focal point it was heard from.")
+    elif cla_id is not None and not _may_name(intake_choices(user=user).clas, cla_id):
+        if user.role == Role.CLA:
+            message = _("A CLA logs on behalf of themselves or of a focal point of their networks.")
+        else:
+            message = _("Choose a CLA deployed where you work.")
+        yield "received_from", message
+    elif point_id is not None and not _may_name(intake_choices(user=user).focal_points, point_id):
+        if user.role == Role.FORCE:
+            message = _("The Force logs on behalf of a CLA: focal points are named by their CLA.")
+        elif user.role == Role.CLA:
+            message = _("This focal point is not in one of your alert networks.")
+        else:
+            message = _("Choose a focal point of an alert network where you work.")
+        yield "received_from", message
+
+
+def _may_name(choices: QuerySet, pk: object) -> bool:
+    """An id among the choices; anything else (unknown, out of range, not a number) is not."""
+    if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk <= MAX_ID:
+        return False
+    return choices.filter(pk=pk).exists()
+
+
 # --- saving -------------------------------------------------------------------------------
 
 
@@ -247,7 +302,8 @@ def alert_create(
     """Save an alert with its outbox record; route it after commit.
 
     Returns (alert, created). The same client key with the same payload returns the alert
-    already saved; with another payload it is refused.
+    already saved; with another payload it is refused. An alert heard by phone or radio is
+    saved with that channel (`data.received_via`) whatever way it came in.
     """
     if channel not in Channel.values:
         raise ValueError(f"Unknown alert channel {channel!r}")
@@ -265,7 +321,7 @@ def alert_create(
                 data=data,
                 client_key=client_key,
                 fingerprint=fingerprint,
-                channel=channel,
+                channel=data.received_via or channel,
             )
     except IntegrityError:
         # Another request with the same client key committed first.
@@ -297,6 +353,7 @@ def _alert_insert(
     now = timezone.now()
     fields = asdict(data)
     fields.pop("extra")
+    fields.pop("received_via")  # stored as the channel
     alert = Alert.objects.create(
         reference=_next_reference(timezone.localtime(now).year),
         client_key=client_key,

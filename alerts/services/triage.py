@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alerts import permissions
+from alerts import permissions, signals
 from alerts.models import Alert, AlertEvent, Triangulation
 from alerts.selectors import alert_list
 from alerts.transitions import (
@@ -87,7 +87,7 @@ def _transition(
         alert.status = transition.target
     alert.version += 1
     alert.save(update_fields=[*(fields or {}), "status", "version"])
-    AlertEvent.objects.create(
+    event = AlertEvent.objects.create(
         alert=alert,
         kind=transition.event,
         actor=user,
@@ -96,6 +96,12 @@ def _transition(
         note=note.strip(),
         data=data or {},
     )
+    if transition.tells_cla:
+        # After the commit and robust: telling the CLA never holds up nor undoes the action.
+        transaction.on_commit(
+            lambda: signals.news_for_cla.send(sender=Alert, alert_id=alert.pk, event_id=event.pk),
+            robust=True,
+        )
     return alert
 
 

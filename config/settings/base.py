@@ -47,12 +47,14 @@ INSTALLED_APPS = [
     "protection_plans",
     "reporting",
     "sms",
+    "notifications",
     "demo",  # seeds the apps above, so it comes after them
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed (gzip) for a slow link; static files are not: WhiteNoise, above, answers
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "notifications.context_processors.header",
             ],
         },
     },
@@ -143,6 +146,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Languages: English and French, French first in the field.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# No script reads the language cookie, and another site's requests need not carry it (Secure
+# in production: config.settings.production).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -190,6 +197,7 @@ CELERY_TASK_ROUTES = {
     "alerts.tasks.*": {"queue": "alerts"},
     "reporting.tasks.*": {"queue": "reports"},
     "sms.tasks.*": {"queue": "sms"},
+    "notifications.tasks.*": {"queue": "alerts"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task not acknowledged within this time is delivered again (acks_late).
@@ -211,7 +219,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# The largest body a page or the API accepts (files uploaded apart): an alert, a report or a
+# form is a few kilobytes. Past it, a 400 for a page and a 413 for the API (core.api).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
 REST_FRAMEWORK = {
+    # JSON no deeper than core.parsers.MAX_JSON_DEPTH levels.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
@@ -231,6 +249,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Alerts, triangulation queues, people, places and reports of the mission.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema for signed-in users only (a token or a session; the token first, so that an
+    # anonymous request gets 401); the docs page sends anonymous people to the login page.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs page loads Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

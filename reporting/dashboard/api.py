@@ -152,6 +152,18 @@ class DashboardResponseTimes(serializers.Serializer):
     acknowledge_histogram = DashboardBucket(many=True)
 
 
+class DashboardCommunityInformed(serializers.Serializer):
+    closed = serializers.IntegerField(help_text="Closed alerts of the period.")
+    informed = serializers.IntegerField(
+        help_text="Of them, those whose community was informed (recorded by the CLA)."
+    )
+    share = serializers.FloatField(allow_null=True, help_text="informed / closed (0 to 1).")
+    time_to_informed = DashboardTimes(
+        help_text="From the alert being logged to the first time its community was informed."
+    )
+    closed_url = serializers.CharField()
+
+
 class DashboardGenderCount(serializers.Serializer):
     gender = serializers.ChoiceField(choices=Gender.choices)
     count = serializers.IntegerField()
@@ -236,6 +248,9 @@ class DashboardSerializer(serializers.Serializer):
     alerts_by_category = DashboardCategory(many=True)
     alerts_by_prefecture = DashboardPrefecture(many=True)
     response_times = DashboardResponseTimes()
+    community_informed = DashboardCommunityInformed(
+        help_text="Closed alerts whose community was told what happened, and how long it took."
+    )
     networks = DashboardNetworks()
     clas = DashboardCLAs()
     plans = DashboardPlans()

@@ -45,12 +45,18 @@ from clas.selectors import location_list
 from core.cache import cache_get_or_compute
 from protection_plans.models import ProtectionPlan
 from protection_plans.selectors import plan_list
-from reporting.figures import networks_summary, period_alerts, plan_reviews_due, response_times
+from reporting.figures import (
+    community_informed,
+    networks_summary,
+    period_alerts,
+    plan_reviews_due,
+    response_times,
+)
 from reporting.selectors import mission_today, mission_tz
 
 DEFAULT_DAYS = 90  # the period shown when none is asked for: the last 90 days, today included
 CACHE_SECONDS = 60
-CACHE_VERSION = 2  # bump when the shape of the cached figures changes
+CACHE_VERSION = 3  # bump when the shape of the cached figures changes
 
 CONFIRMED = (Alert.Outcome.CONFIRMED, Alert.Outcome.PARTLY)
 
@@ -223,11 +229,23 @@ def _alert_summary(qs: QuerySet[Alert], filters: DashboardFilters) -> dict[str, 
     # As reporting.figures.confirmed_share: confirmed or partly, among those with an outcome.
     aggregates["with_outcome"] = Count("pk", filter=~Q(outcome=""))
     aggregates["confirmed"] = Count("pk", filter=Q(outcome__in=CONFIRMED))
+    # As reporting.figures.community_informed: closed alerts whose community was informed.
+    informed = Q(status=Alert.Status.CLOSED, community_informed_at__isnull=False)
+    aggregates["informed"] = Count("pk", filter=informed)
     postgres = connection.vendor == "postgresql"
     if postgres:
         aggregates.update(_percentiles(qs))
+        aggregates["informed_percentiles"] = _Percentiles(
+            _seconds_between("created_at", "community_informed_at"), filter=informed
+        )
     row = qs.aggregate(**aggregates)
     times = _times_from(row) if postgres else response_times(qs)
+    if postgres:
+        informed_median, informed_p90 = row["informed_percentiles"] or (None, None)
+    else:
+        python = community_informed(qs)
+        informed_median, informed_p90 = python["median"], python["p90"]
+    closed = row[f"status_{Alert.Status.CLOSED}"]
     acknowledged = sum(row[f"ack_{name}"] for name, _lower, _upper in ACK_BUCKETS)
     return {
         "total": row["total"],
@@ -237,6 +255,18 @@ def _alert_summary(qs: QuerySet[Alert], filters: DashboardFilters) -> dict[str, 
         "confirmed_share": (
             row["confirmed"] / row["with_outcome"] if row["with_outcome"] else None
         ),
+        # The loop back to the community: measured from the alert being logged.
+        "community": {
+            "closed": closed,
+            "informed": row["informed"],
+            "share": row["informed"] / closed if closed else None,
+            "time_to_informed": {
+                "count": row["informed"],
+                "median": informed_median,
+                "p90": informed_p90,
+            },
+            "closed_url": _alerts_url(filters, status=Alert.Status.CLOSED),
+        },
         "by_status": [
             {
                 "status": status,
@@ -588,6 +618,7 @@ def _compute(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
         "alerts_by_category": _by_category(groups, filters),
         "alerts_by_prefecture": _by_prefecture(counts, places, filters),
         "response_times": {**summary["times"], "acknowledge_histogram": summary["histogram"]},
+        "community_informed": summary["community"],
         "networks": _networks(user=user, filters=filters),
         "clas": _clas(user=user, filters=filters),
         "plans": _plans(user=user, filters=filters, today=today),

@@ -104,6 +104,11 @@ def _share(part: float | None) -> Cell:
     return Cell(f"{percent:.0f}\u00a0%", percent, num=True)
 
 
+def share_text(part: float | None) -> str:
+    """A share as the tables write it ("42 %")."""
+    return _share(part).text
+
+
 def _minutes(seconds: float | None) -> Cell:
     if seconds is None:
         return Cell(NONE, "", num=True)
@@ -157,6 +162,17 @@ def _key_figures(fig: dict[str, Any]) -> Table:
         [
             Cell(_("Confirmed or partly confirmed, of alerts with an outcome")),
             _share(alerts["confirmed_share"]),
+        ],
+        [
+            Cell(
+                _("Community informed, of closed alerts"),
+                url=fig["community_informed"]["closed_url"],
+            ),
+            _share(fig["community_informed"]["share"]),
+        ],
+        [
+            Cell(_("Median time from logging to community informed")),
+            _minutes(fig["community_informed"]["time_to_informed"]["median"]),
         ],
         [
             Cell(_("Locations with an alert network"), url=networks["networks_url"]),
@@ -272,6 +288,28 @@ def _percentiles(fig: dict[str, Any]) -> Table:
         "response_times",
         _("Response times"),
         [_("Measure"), _("Alerts measured"), _("Median (minutes)"), _("90th percentile (minutes)")],
+        rows,
+    )
+
+
+def _community_informed(fig: dict[str, Any]) -> Table:
+    c = fig["community_informed"]
+    times = c["time_to_informed"]
+    rows = [
+        [Cell(_("Closed alerts"), url=c["closed_url"]), _n(c["closed"])],
+        [Cell(_("Community informed")), _n(c["informed"])],
+        [Cell(_("Community not informed (not recorded)")), _n(c["closed"] - c["informed"])],
+        [Cell(_("Share informed")), _share(c["share"])],
+        [Cell(_("Median time from logging to community informed")), _minutes(times["median"])],
+        [
+            Cell(_("90th percentile time from logging to community informed")),
+            _minutes(times["p90"]),
+        ],
+    ]
+    return Table(
+        "community_informed",
+        _("Community informed of what happened (closed alerts)"),
+        [_("Figure"), _("Value")],
         rows,
     )
 
@@ -419,6 +457,7 @@ TABLES: dict[str, Callable[[dict[str, Any]], Table]] = {
     "alerts_by_channel": _by_channel,
     "acknowledge_times": _ack_histogram,
     "response_times": _percentiles,
+    "community_informed": _community_informed,
     "network_coverage": _coverage,
     "network_volunteers": _volunteers,
     "clas_by_gender": _clas_by_gender,
@@ -485,6 +524,9 @@ def dashboard_panels(tables: dict[str, Table], fig: dict[str, Any]) -> dict[str,
         panels[name].bars = _bars_from(tables[name])
     panels["network_coverage"].bars = _bars_from(
         Table("", "", [], tables["network_coverage"].rows[:2])
+    )
+    panels["community_informed"].bars = _bars_from(
+        Table("", "", [], tables["community_informed"].rows[1:3])
     )
     return panels
 

@@ -30,6 +30,7 @@ from reporting.dashboard.tables import (
     FIGURE_NAMES,
     dashboard_panels,
     dashboard_tables,
+    share_text,
     table_csv,
 )
 from reporting.permissions import may_view_dashboard
@@ -81,6 +82,8 @@ def _page_context(request: HttpRequest, form: DashboardFilterForm) -> dict[str, 
         "panels": dashboard_panels(tables, fig),
         "ack_median": duration_text(acknowledge["median"]),
         "ack_p90": duration_text(acknowledge["p90"]),
+        "community_share": share_text(fig["community_informed"]["share"]),
+        "community_median": duration_text(fig["community_informed"]["time_to_informed"]["median"]),
         "map_url": f"{reverse('dashboard-map')}?{query}",
         "api_url": f"{reverse('dashboard-figures')}?{query}",
         "tile_url": settings.MAP_TILE_URL,

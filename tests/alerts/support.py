@@ -8,11 +8,15 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from alerts import services
 from alerts.models import Alert, ThreatCategory
 from alerts.services import AlertInput
+from clas.models import Role, User
+from tests import factories as f
 from tests.conftest import Mission
 
 
@@ -34,6 +38,11 @@ def make_input(mission: Mission, **overrides: object) -> AlertInput:
     return AlertInput(**values)
 
 
+def off_duty_force(mission: Mission) -> User:
+    """A Force officer of sector A who is an officer of none of its queues (not on duty)."""
+    return f.UserFactory(username="force-off-duty", role=Role.FORCE, sector=mission.sector_a)
+
+
 def log(mission: Mission, user: object = None, *, route: bool = True, **overrides: object) -> Alert:
     """An alert logged through the service (by the CLA unless told), routed at once if asked."""
     alert, created = services.alert_create(
@@ -52,3 +61,15 @@ def validation_fields(caught: pytest.ExceptionInfo[ValidationError]) -> set[str]
 
 def flash_emails() -> list[mail.EmailMessage]:
     return [m for m in mail.outbox if "FLASH" in m.subject]
+
+
+def page_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client(user: User) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client

@@ -255,3 +255,22 @@ def test_other_staff_saving_an_alert_keeps_its_source_identity(
     assert alert.translation == "Armed men near the crossing."
     assert alert.source_name == "Pierre Sewa"
     assert alert.source_contact == "+236 70 99 88 77"
+
+
+def test_the_timeline_inline_shows_what_system_events_say(
+    superuser_client: Client, mission: Mission
+) -> None:
+    alert = f.AlertFactory(location=mission.base_a, queue=mission.queue_a)
+    AlertEvent.objects.create(
+        alert=alert,
+        kind=AlertEvent.Kind.NOTIFIED,
+        data={"code": "notified", "params": {"count": 3}},
+    )
+    AlertEvent.objects.create(
+        alert=alert, kind=AlertEvent.Kind.OUTCOME, data={"outcome": "partly"}, note="Two seen."
+    )
+
+    html = superuser_client.get(url("alerts.Alert", "change", alert.pk)).content.decode()
+
+    assert "3 people notified by email" in html
+    assert "Partly confirmed · Two seen." in html

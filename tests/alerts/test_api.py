@@ -15,7 +15,7 @@ from alerts import services
 from alerts.models import Alert, AlertDispatch, AlertLink, ThreatCategory
 from clas.models import Role
 from tests import factories as f
-from tests.alerts.support import log
+from tests.alerts.support import log, off_duty_force
 from tests.conftest import Mission
 
 pytestmark = pytest.mark.django_db
@@ -166,8 +166,8 @@ def test_the_same_key_with_another_payload_is_a_422_on_the_key(mission: Mission)
     assert Alert.objects.count() == 1
 
 
-def test_a_force_officer_cannot_log_alerts(mission: Mission) -> None:
-    response = post(client_for(mission.force), payload(location=mission.base_a.pk))
+def test_a_force_officer_off_duty_cannot_log_alerts(mission: Mission) -> None:
+    response = post(client_for(off_duty_force(mission)), payload(location=mission.base_a.pk))
 
     assert response.status_code == 403
     assert "detail" in response.json()

@@ -24,6 +24,7 @@ from alerts.models import Alert, ThreatCategory
 from clas.models import User
 from core.views import HELD_POSTS_KEY, HELD_POSTS_MAX
 from tests import factories as f
+from tests.alerts.support import off_duty_force
 from tests.conftest import Mission
 from tests.core.html import parse
 
@@ -227,7 +228,7 @@ def test_a_signed_out_script_gets_401_with_the_login_address_not_a_redirect(
 
 
 def test_a_user_who_may_not_log_alerts_gets_403_json(mission: Mission) -> None:
-    response = client_for(mission.force).post(CREATE_URL, fields(mission), **JSON)
+    response = client_for(off_duty_force(mission)).post(CREATE_URL, fields(mission), **JSON)
 
     assert response.status_code == 403
     assert response.json()["status"] == "forbidden"

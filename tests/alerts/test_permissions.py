@@ -6,9 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from alerts import permissions, services
 from alerts.models import Alert
@@ -16,14 +14,23 @@ from alerts.transitions import TRANSITIONS
 from clas.models import Role, User
 from core.exceptions import PermissionRefused
 from tests import factories as f
-from tests.alerts.support import make_input
+from tests.alerts.support import api_client, make_input, off_duty_force, page_client
 from tests.alerts.test_api import payload
 from tests.conftest import Mission
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["cla", "coordinator", "force", "hq", "admin"]
-LOGS_ALERTS = {"cla": True, "coordinator": True, "force": False, "hq": True, "admin": True}
+# mission.force is an officer of queue_a (on duty); "force-off-duty" is an officer of no queue.
+LOGGING_CASES = [*ROLES, "force-off-duty"]
+LOGS_ALERTS = {
+    "cla": True,
+    "coordinator": True,
+    "force": True,
+    "force-off-duty": False,
+    "hq": True,
+    "admin": True,
+}
 WORKS_QUEUES = {"cla": False, "coordinator": False, "force": True, "hq": True, "admin": True}
 
 
@@ -31,16 +38,8 @@ def queued(mission: Mission) -> Alert:
     return f.AlertFactory(location=mission.base_a, queue=mission.queue_a, status="queued")
 
 
-def page_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_client(user: User) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
+def user_for(mission: Mission, case: str) -> User:
+    return off_duty_force(mission) if case == "force-off-duty" else mission.user(case)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -51,6 +50,21 @@ def test_who_logs_alerts_and_who_works_the_queues(mission: Mission, role: str) -
     assert permissions.may_triage(user) is WORKS_QUEUES[role]
     for transition in TRANSITIONS.values():
         assert permissions.may_take(user, transition) is WORKS_QUEUES[role]
+
+
+def test_a_force_officer_is_on_duty_as_officer_of_a_queue_of_their_sector(
+    mission: Mission,
+) -> None:
+    off_duty = off_duty_force(mission)
+    assert not permissions.may_log_alerts(off_duty)
+    assert permissions.may_triage(off_duty)
+
+    mission.queue_b.officers.add(off_duty)  # a queue of another sector does not count
+    assert not permissions.is_force_officer_on_duty(User.objects.get(pk=off_duty.pk))
+
+    mission.queue_a.officers.add(off_duty)
+    assert permissions.is_force_officer_on_duty(User.objects.get(pk=off_duty.pk))
+    assert permissions.may_log_alerts(User.objects.get(pk=off_duty.pk))
 
 
 @pytest.mark.parametrize("role", [Role.CLA, Role.FORCE])
@@ -95,17 +109,24 @@ def test_hq_staff_given_the_permission_see_the_source_identity(mission: Mission)
     assert permissions.may_see_source_identity(mission.hq, queued(mission))
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", LOGGING_CASES)
 def test_pages_api_and_services_agree_on_who_logs_alerts(mission: Mission, role: str) -> None:
-    user = mission.user(role)
+    user = user_for(mission, role)
     allowed = LOGS_ALERTS[role]
+    # Heard on the radio from the CLA of base A: a call every role that logs may log.
+    relay = {"received_via": "radio", "received_from": {"cla": mission.cla_profile.pk}}
 
     page = page_client(user).get(reverse("alerts:alert_create"))
     api = api_client(user).post(
-        "/api/v1/alerts/", payload(location=mission.base_a.pk), format="json"
+        "/api/v1/alerts/", payload(location=mission.base_a.pk, **relay), format="json"
     )
     try:
-        services.alert_validate(user=user, data=make_input(mission))
+        services.alert_validate(
+            user=user,
+            data=make_input(
+                mission, received_via="radio", received_from_cla_id=mission.cla_profile.pk
+            ),
+        )
     except PermissionRefused:
         service_allows = False
     except ValidationError:

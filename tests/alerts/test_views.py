@@ -19,6 +19,7 @@ from alerts import services
 from alerts.models import Alert, AlertEvent, ThreatCategory, Triangulation
 from clas.models import Role, User
 from tests import factories as f
+from tests.alerts.support import off_duty_force
 from tests.conftest import Mission
 from tests.core.html import parse
 
@@ -159,8 +160,8 @@ def test_the_form_tells_a_cla_without_deployment_what_to_do(mission: Mission) ->
     assert not parse(response.content).find_all("input", name="client_key")
 
 
-def test_force_officers_cannot_open_the_alert_form(mission: Mission) -> None:
-    assert client_for(mission.force).get(CREATE_URL).status_code == 403
+def test_force_officers_off_duty_cannot_open_the_alert_form(mission: Mission) -> None:
+    assert client_for(off_duty_force(mission)).get(CREATE_URL).status_code == 403
 
 
 def test_a_coordinator_chooses_the_location(

@@ -300,6 +300,29 @@ def test_the_demo_cla_base_has_an_alert_in_every_status() -> None:
     assert seen_by_force == set(Alert.Status.values) - {"new"}
 
 
+def test_some_recent_alerts_were_heard_by_phone_or_radio_and_logged_on_behalf_of_the_caller() -> (
+    None
+):
+    relayed = Alert.objects.filter(channel__in=["phone", "radio"])
+    by_force = relayed.filter(logged_by__role=Role.FORCE, received_from_cla__isnull=False)
+    for_points = relayed.filter(logged_by__role=Role.CLA, received_from_focal_point__isnull=False)
+
+    assert by_force.count() >= 5
+    assert for_points.count() >= 5
+    assert set(relayed.values_list("channel", flat=True)) == {"phone", "radio"}
+    for alert in by_force.select_related("queue"):
+        assert alert.queue.officers.filter(pk=alert.logged_by_id).exists()  # on duty
+        assert alert.received_from_cla.deployments.filter(location=alert.location).exists()
+        assert alert.events.get(kind="created").actor_id == alert.logged_by_id
+    for alert in for_points.select_related("received_from_focal_point"):
+        assert alert.received_from_focal_point.network_id == alert.source_can_id
+        assert alert.source_name == alert.received_from_focal_point.name
+    force = User.objects.get(username="demo-force")
+    cla = User.objects.get(username="demo-cla")
+    assert by_force.filter(logged_by=force, received_from_cla__user=cla).exists()
+    assert for_points.filter(logged_by=cla).exists()
+
+
 def _check_alert(alert: Alert, events: list[AlertEvent]) -> None:
     reached = STEPS.index(alert.status)
     assert (alert.queue_id is None) == (alert.status == "new"), alert.reference

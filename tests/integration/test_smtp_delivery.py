@@ -54,6 +54,8 @@ def test_a_compiled_report_reaches_its_distribution_list_with_its_pdf(
     mission, inbox, settings, tmp_path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
+    # Addresses of mission-wide accounts (mission.hq's and this one) get the stored files.
+    f.UserFactory(username="chief", role="hq")
     DistributionList.objects.create(name="HQ", emails="hq@mission.test\nchief@mission.test")
     report = report_compile(
         kind=Report.Kind.WEEKLY, start=dt.date(2026, 6, 8), end=dt.date(2026, 6, 14)

@@ -84,6 +84,8 @@ def test_a_rerun_replaces_the_report(mission) -> None:
 
 @pytest.mark.django_db
 def test_distribution_emails_the_lists_of_its_scope_once(mission) -> None:
+    # Addresses of mission-wide accounts (mission.hq's and this one) get the stored files.
+    f.UserFactory(username="chief", role="hq")
     DistributionList.objects.create(
         name="HQ", emails="hq@mission.test\nchief@mission.test", kinds=["daily"]
     )

@@ -18,7 +18,7 @@ from alerts.models import Alert, AlertDispatch, AlertEvent
 from alerts.services import AlertInput
 from core.exceptions import IdempotencyConflict, PermissionRefused
 from tests import factories as f
-from tests.alerts.support import category, log, make_input, validation_fields
+from tests.alerts.support import category, log, make_input, off_duty_force, validation_fields
 from tests.conftest import Mission
 
 pytestmark = pytest.mark.django_db
@@ -247,9 +247,9 @@ def test_hq_cannot_log_for_an_inactive_location(mission: Mission) -> None:
     assert validation_fields(caught) == {"location"}
 
 
-def test_a_force_officer_cannot_log_alerts(mission: Mission) -> None:
+def test_a_force_officer_off_duty_cannot_log_alerts(mission: Mission) -> None:
     with pytest.raises(PermissionRefused):
-        services.alert_create(user=mission.force, data=make_input(mission))
+        services.alert_create(user=off_duty_force(mission), data=make_input(mission))
 
     assert Alert.objects.count() == 0
 
@@ -451,7 +451,8 @@ def test_a_broker_that_is_down_at_commit_does_not_lose_the_alert(
 def test_a_resubmission_differing_in_seconds_and_spaces_is_the_same_payload(
     mission: Mission,
 ) -> None:
-    data = make_input(mission, occurred_at=timezone.now().replace(second=5) - dt.timedelta(hours=1))
+    # Three hours ago: before it was reported (make_input: two hours ago).
+    data = make_input(mission, occurred_at=timezone.now().replace(second=5) - dt.timedelta(hours=3))
     first, _created = services.alert_create(user=mission.cla, data=data, client_key="k-1")
     resubmitted = dataclasses.replace(
         data,
