@@ -471,7 +471,16 @@ class AlertEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("alert event")
         verbose_name_plural = _("alert events")
-        indexes = [models.Index(fields=["alert", "at"])]
+        indexes = [
+            models.Index(fields=["alert", "at"]),
+            # The news a CLA is told about (Transition.tells_cla), by time: the sweep that tells
+            # what the broker never carried (notifications.services.alert_news_sweep).
+            models.Index(
+                fields=["at"],
+                condition=Q(kind__in=["acknowledged", "outcome", "response", "closed"]),
+                name="alert_event_news_at_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"

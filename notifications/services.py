@@ -9,14 +9,17 @@ that fails is sent by the task's next try and one that went out is never sent ag
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from alerts.models import AlertEvent
+from alerts import signals
+from alerts.models import Alert, AlertEvent
 from alerts.selectors import alert_followers
-from clas.models import User
+from clas.models import Role, User
 from core.logging import log_bind, log_context
 from notifications import emails
 from notifications.models import Notification
@@ -78,3 +81,36 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def alert_news_sweep(
+    *,
+    within: dt.timedelta = dt.timedelta(hours=6),
+    older_than: dt.timedelta = dt.timedelta(minutes=2),
+    limit: int = 500,
+) -> dict[str, int]:
+    """News of the last `within` that nobody was told about: the action was committed while
+    the broker was down, so its news_for_cla never reached a worker. Announced again (page,
+    email and SMS alike do nothing twice). Only alerts a CLA follows; `older_than` leaves the
+    news still on their way alone."""
+    now = timezone.now()
+    missed = (
+        AlertEvent.objects.filter(
+            kind__in=list(NEWS), at__gte=now - within, at__lte=now - older_than
+        )
+        .filter(Q(alert__logged_by__role=Role.CLA) | Q(alert__received_from_cla__isnull=False))
+        .exclude(Exists(Notification.objects.filter(event=OuterRef("pk"))))
+        .order_by("at")
+        .values_list("pk", "alert_id")[:limit]
+    )
+    announced = 0
+    for event_id, alert_id in missed:
+        for _receiver, outcome in signals.news_for_cla.send_robust(
+            sender=Alert, alert_id=alert_id, event_id=event_id
+        ):
+            if isinstance(outcome, Exception):
+                logger.warning("News of event %s not announced again: %r", event_id, outcome)
+        announced += 1
+    if announced:
+        logger.info("Announced again the news of %d event(s) nobody was told about", announced)
+    return {"announced_again": announced}

@@ -315,6 +315,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-alerts": {"task": "alerts.tasks.sweep_pending_alerts", "schedule": 15.0},
     "escalate-overdue-alerts": {"task": "alerts.tasks.escalate_overdue_alerts", "schedule": 60.0},
     "sweep-sms": {"task": "sms.tasks.sweep_sms", "schedule": 60.0},
+    "sweep-alert-news": {"task": "notifications.tasks.sweep_alert_news", "schedule": 120.0},
     "daily-digest": {
         "task": "reporting.tasks.compile_daily_digests",
         "schedule": crontab(hour=env_int("DAILY_DIGEST_HOUR", 19, minimum=0), minute=0),

@@ -3,6 +3,7 @@ response recorded, or it is closed: once, in their language, and only about thei
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from alerts.models import AlertEvent
 from clas.models import Role
 from notifications import services
 from notifications.models import Notification
+from notifications.selectors import NEWS
 from tests import factories as f
 from tests.conftest import Mission
 from tests.notifications.support import MOMENTS, acknowledge, queued_alert
@@ -157,3 +159,72 @@ def test_reading_marks_only_ones_own_notifications(mission: Mission) -> None:
     assert services.notification_mark_read(user=mission.cla_b, notification_id=notification.pk) == 0
     assert services.notification_mark_read(user=mission.cla, notification_id=notification.pk) == 1
     assert Notification.objects.get().read_at is not None
+
+
+def _acknowledged_while_the_broker_was_down(
+    mission: Mission, capture: Any, monkeypatch: pytest.MonkeyPatch
+) -> AlertEvent:
+    from notifications import tasks
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("broker down")
+
+    alert = queued_alert(mission)
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.notify_alert_news, "delay", broker_down)
+        with capture(execute=True):
+            acknowledge(alert, mission.force)
+    assert not Notification.objects.exists()
+    return alert.events.get(kind="acknowledged")
+
+
+def test_the_sweep_tells_what_the_broker_never_carried_once(
+    mission: Mission, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = _acknowledged_while_the_broker_was_down(
+        mission, django_capture_on_commit_callbacks, monkeypatch
+    )
+
+    # Too recent: its news may still be on the way.
+    assert services.alert_news_sweep()["announced_again"] == 0
+    assert services.alert_news_sweep(older_than=dt.timedelta(0)) == {"announced_again": 1}
+
+    (notification,) = Notification.objects.all()
+    assert notification.recipient == mission.cla
+    assert notification.event == event
+    assert len(mail.outbox) == 1
+    # Told now: the next sweep has nothing to do.
+    assert services.alert_news_sweep(older_than=dt.timedelta(0)) == {"announced_again": 0}
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_leaves_old_news_and_alerts_no_cla_follows(
+    mission: Mission, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = _acknowledged_while_the_broker_was_down(
+        mission, django_capture_on_commit_callbacks, monkeypatch
+    )
+    assert services.alert_news_sweep(within=dt.timedelta(0), older_than=dt.timedelta(0)) == {
+        "announced_again": 0
+    }
+    coordinator = f.UserFactory(role=Role.COORDINATOR)
+    event.alert.logged_by = coordinator
+    event.alert.save(update_fields=["logged_by"])
+
+    assert services.alert_news_sweep(older_than=dt.timedelta(0)) == {"announced_again": 0}
+    assert not Notification.objects.exists()
+
+
+def test_the_index_of_the_sweep_covers_every_news_kind() -> None:
+    (index,) = [i for i in AlertEvent._meta.indexes if i.name == "alert_event_news_at_idx"]
+    kinds = set(dict(index.condition.children)["kind__in"])
+    assert kinds == set(NEWS)
+
+
+def test_the_sweep_is_scheduled() -> None:
+    from django.conf import settings
+
+    from notifications import tasks
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks.sweep_alert_news.name in scheduled
