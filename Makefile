@@ -18,9 +18,12 @@ PYTEST_ARGS ?=
 QUEUES ?= alerts,reports,sms
 # Where the SQLite database and generated files live (settings read VAR_DIR too).
 VAR := $(or $(VAR_DIR),var)
+# make backup / make restore BACKUP=<folder> [FORCE=1] (README "Backups").
+BACKUP_DIR ?= $(VAR)/backups
+BACKUP_KEEP ?= 14
 
 .DEFAULT_GOAL := help
-.PHONY: help install catalogues run test prod-check lint format migrations-check web worker beat kannel fakesms clean
+.PHONY: help install catalogues run test prod-check lint format migrations-check web worker beat kannel fakesms backup restore clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -115,6 +118,14 @@ kannel: install | $(VAR)  ## a local Kannel (bearerbox, smsbox, fakesmsc's port)
 fakesms:  ## send TEXT from FROM through the local Kannel's fakesmsc, and show the reply (15 s)
 	@timeout 15 $(FAKESMSC) -H 127.0.0.1 -r 10000 -m 1 "$(FROM) 1313 text $(TEXT)" 2>&1 \
 		| grep --line-buffered -E "Got message|ERROR" || true
+
+# The database named by DATABASE_URL (or the SQLite default) and the files under $(VAR)/media.
+backup: install | $(VAR)  ## back up the database and generated files into BACKUP_DIR, keeping the BACKUP_KEEP newest
+	$(BIN)/python manage.py backup_data --backup-dir "$(BACKUP_DIR)" --keep "$(BACKUP_KEEP)"
+
+restore: install | $(VAR)  ## restore BACKUP=<folder> into an empty database (FORCE=1 replaces what is there)
+	@test -n "$(BACKUP)" || { echo "Name the backup folder: make restore BACKUP=$(BACKUP_DIR)/<time>" >&2; exit 1; }
+	$(BIN)/python manage.py restore_data "$(BACKUP)" $(if $(filter 1,$(FORCE)),--force)
 
 clean:  ## remove the virtualenv (the database under var/ is kept)
 	rm -rf $(VENV)

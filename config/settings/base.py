@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sms",
     "notifications",
     "demo",  # seeds the apps above, so it comes after them
+    "ops",  # backups and restores (manage.py backup_data, restore_data)
 ]
 
 MIDDLEWARE = [
