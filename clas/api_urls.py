@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from clas import api
+from clas.token_api import TokenView
 
 router = SimpleRouter()
 router.register("sectors", api.SectorViewSet, basename="sector")
@@ -12,4 +14,7 @@ router.register("deployments", api.DeploymentViewSet, basename="deployment")
 router.register("networks", api.NetworkViewSet, basename="network")
 router.register("trainings", api.TrainingViewSet, basename="training")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    *router.urls,
+]

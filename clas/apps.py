@@ -15,3 +15,20 @@ class ClasConfig(AppConfig):
         from clas.navigation import NAVIGATION
 
         navigation_set(NAVIGATION)
+
+        from django.db.models.signals import pre_save
+
+        from clas.models import User
+        from clas.signals import revoke_tokens_on_credentials_change
+
+        pre_save.connect(
+            revoke_tokens_on_credentials_change,
+            sender=User,
+            dispatch_uid="clas.revoke_tokens_on_credentials_change",
+        )
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from clas.middleware import session_expiry_on_login
+
+        user_logged_in.connect(session_expiry_on_login, dispatch_uid="clas.session_expiry_on_login")

@@ -28,8 +28,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+from knox.models import AuthToken
 
-from clas.models import CLA, Deployment, Location
+from clas.models import CLA, Deployment, Location, User
 from core.exceptions import DomainError, InvalidTransition
 
 # How far ahead a deployment may start or end.
@@ -306,3 +307,24 @@ def deployments_move(
                     exc.message = f"{cla}: {exc.message}"
                 raise
         return moved
+
+
+# --- API tokens -----------------------------------------------------------------------------
+# Tokens are knox's: only a hash is stored, each expires (REST_KNOX's TOKEN_TTL) and is
+# revoked alone (signing out of a device) or all together (the password changed or was reset,
+# the account was deactivated: clas.signals).
+
+
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new token for `user`: the stored row and the token itself, shown once."""
+    return AuthToken.objects.create(user=user)
+
+
+def api_token_revoke(*, token: AuthToken) -> None:
+    token.delete()
+
+
+def api_tokens_revoke(*, user: User) -> int:
+    """Revoke every token of `user`; how many there were."""
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted

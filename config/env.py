@@ -50,6 +50,17 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def env_rate(name: str, default: str) -> str:
+    """A request rate as Django REST framework reads it: `120/min`, `10/s`, `1000/hour`, `5000/day`."""
+    value = env_str(name, default).strip()
+    number, _, period = value.partition("/")
+    if not number.isdigit() or not period or period[0] not in "smhd":
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a rate such as 120/min, got {value!r}."
+        )
+    return value
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     value = os.environ.get(name)
     if value is None or value.strip() == "":

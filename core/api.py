@@ -9,6 +9,7 @@ Error bodies have one of two shapes:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -37,7 +39,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(domain_error_body(exc), status=exc.status_code)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, exceptions.Throttled):
+        return _throttled(exc)
     return drf_exception_handler(exc, context)
+
+
+def _throttled(exc: exceptions.Throttled) -> Response:
+    seconds = max(1, math.ceil(exc.wait or 1))
+    message = ngettext(
+        "Too many requests. Try again in %(seconds)s second.",
+        "Too many requests. Try again in %(seconds)s seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+    return Response(
+        {"detail": message},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 def _validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:

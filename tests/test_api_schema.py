@@ -9,7 +9,7 @@ import yaml
 from django.test import Client
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from tests.conftest import Mission
 
@@ -100,9 +100,9 @@ def test_api_docs_page_renders(client: Client, mission: Mission) -> None:
 
 
 def test_token_authentication_opens_the_api(client: Client, mission: Mission) -> None:
-    token = Token.objects.create(user=mission.coordinator)
+    _, token = AuthToken.objects.create(user=mission.coordinator)
 
-    response = client.get(reverse("location-list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(reverse("location-list"), HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 200
     names = {row["name"] for row in response.json()["results"]}
@@ -110,7 +110,7 @@ def test_token_authentication_opens_the_api(client: Client, mission: Mission) ->
 
 
 def test_a_wrong_token_is_refused(client: Client, mission: Mission) -> None:
-    Token.objects.create(user=mission.coordinator)
+    AuthToken.objects.create(user=mission.coordinator)
 
     response = client.get(reverse("location-list"), HTTP_AUTHORIZATION="Token not-a-real-key")
 

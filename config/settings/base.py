@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -15,6 +16,7 @@ from config.env import (
     env_choice,
     env_int,
     env_list,
+    env_rate,
     env_str,
     env_timezone,
     env_url,
@@ -37,7 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -71,8 +74,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in session ends after its role's idle time (clas.middleware).
+    "clas.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for too many failures into the locked-out answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,6 +143,33 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sign-in: axes first, so a username and address with too many recent failures is refused before
+# the password is even checked (README "Security: accounts").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked after this many failures in a row for one username from one address, for this long;
+# a failure while locked starts the cool-off again, a success resets the count.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.lockout.locked_out"
+# No start-up banner in every process's log; failures and lockouts are still logged.
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind this many reverse proxies the address the first
+# of them saw (from the right of X-Forwarded-For, the part a client cannot forge). Lockouts and
+# API rates count per address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "core.lockout.client_address"
+
+# A signed-in session ends after this much time without a request, per role; each request
+# extends it. No session, signed in or not, lives longer than the longest of them.
+SESSION_IDLE_SECONDS_MISSION_WIDE = 60 * env_int("SESSION_IDLE_MINUTES_HQ", 8 * 60, minimum=5)
+SESSION_IDLE_SECONDS = 60 * env_int("SESSION_IDLE_MINUTES", 12 * 60, minimum=5)
+SESSION_COOKIE_AGE = max(SESSION_IDLE_SECONDS_MISSION_WIDE, SESSION_IDLE_SECONDS)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -231,10 +265,24 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # The token first, so a request without credentials, or with an expired or revoked
+    # token, is a 401 that names the scheme (WWW-Authenticate: Token), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    # Generous for the field (an outbox sending a backlog, the queue polling), tight enough to
+    # stop a script; the token endpoint, which checks passwords, has its own stricter rate.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.UserRateThrottle",
+        "core.throttling.AnonRateThrottle",
+    ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_rate("API_RATE_USER", "120/min"),
+        "anon": env_rate("API_RATE_ANON", "30/min"),
+        "auth_token": env_rate("API_RATE_TOKEN", "10/min"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -254,7 +302,7 @@ SPECTACULAR_SETTINGS = {
     # anonymous request gets 401); the docs page sends anonymous people to the login page.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SERVE_AUTHENTICATION": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
@@ -276,6 +324,13 @@ SPECTACULAR_SETTINGS = {
         "AlertEventKindEnum": "alerts.models.AlertEvent.Kind",
         "AlertLinkKindEnum": "alerts.models.AlertLink.Kind",
     },
+}
+
+# API tokens (POST /api/v1/auth/token/): stored as a hash, never in clear; each expires after
+# this many days and is revoked by DELETE, a password change or reset, or deactivation.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=env_int("API_TOKEN_DAYS", 30, minimum=1)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 # Lines about an alert carry its reference (core.logging.log_context). `json` writes one object

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,3 +17,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Nothing is collected before the tests: WhiteNoise finds static files at request time.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The test client's login() authenticates without a request; axes stays on for the rest.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.ClientLoginAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Far above what any test sends; the throttle tests set their own rates.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {
+        "user": "100000/min",
+        "anon": "100000/min",
+        "auth_token": "100000/min",
+    },
+}

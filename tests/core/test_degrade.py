@@ -17,8 +17,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
+from knox.models import AuthToken
 from pytest_django import Settings
-from rest_framework.authtoken.models import Token
 
 from alerts.models import Alert
 from core import views
@@ -232,7 +232,7 @@ def _typed(page: Page) -> dict[str, str]:
 def test_the_api_answers_503_in_json_when_the_database_is_down(
     client: Client, mission: Mission
 ) -> None:
-    token = Token.objects.create(user=mission.hq).key
+    _, token = AuthToken.objects.create(user=mission.hq)
 
     with database_down() as refused:
         response = client.get(FIGURES_API, HTTP_AUTHORIZATION=f"Token {token}")

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from core.middleware import PERMISSIONS_POLICY
 from tests.conftest import Mission
@@ -60,9 +60,9 @@ def test_the_form_keeps_its_kept_copy_header_with_no_store(mission: Mission) -> 
 
 
 def test_a_token_signed_api_answer_is_never_stored(mission: Mission) -> None:
-    token = Token.objects.create(user=mission.cla)
+    _, token = AuthToken.objects.create(user=mission.cla)
 
-    response = Client().get("/api/v1/alerts/", headers={"Authorization": f"Token {token.key}"})
+    response = Client().get("/api/v1/alerts/", headers={"Authorization": f"Token {token}"})
 
     assert response.status_code == 200
     assert {"private", "no-store"} <= _cache_control(response)
@@ -140,9 +140,9 @@ def test_the_docs_send_anonymous_people_to_the_login_page() -> None:
 
 def test_signed_in_users_read_the_schema_and_docs(mission: Mission) -> None:
     client = _signed_in(mission)
-    token = Token.objects.create(user=mission.hq)
+    _, token = AuthToken.objects.create(user=mission.hq)
 
     assert client.get(reverse("api-schema")).status_code == 200
     assert client.get(reverse("api-docs")).status_code == 200
-    by_token = Client().get(reverse("api-schema"), headers={"Authorization": f"Token {token.key}"})
+    by_token = Client().get(reverse("api-schema"), headers={"Authorization": f"Token {token}"})
     assert by_token.status_code == 200

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import redis
 from django.db import connection
+from knox.models import AuthToken
 from pytest_django import Settings
-from rest_framework.authtoken.models import Token
 
 from alerts.models import ThreatCategory
 from tests import factories as f
@@ -98,4 +98,4 @@ def category(transactional_db: None) -> ThreatCategory:
 
 @pytest.fixture
 def cla_token(mission: Mission) -> str:
-    return Token.objects.create(user=mission.cla).key
+    return AuthToken.objects.create(user=mission.cla)[1]

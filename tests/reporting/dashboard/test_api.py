@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from reporting.dashboard import selectors as dash
 from tests.conftest import Mission
@@ -158,9 +158,9 @@ def test_a_stranger_is_refused(client: Client, data: Data) -> None:
 
 
 def test_a_token_opens_the_api(client: Client, data: Data) -> None:
-    token = Token.objects.create(user=data.mission.hq)
+    _, token = AuthToken.objects.create(user=data.mission.hq)
 
-    response = client.get(FIGURES, headers={"Authorization": f"Token {token.key}"})
+    response = client.get(FIGURES, headers={"Authorization": f"Token {token}"})
 
     assert response.status_code == 200
     assert response.json()["alerts"]["total"] == 7
