@@ -31,6 +31,7 @@ COPY . .
 # Catalogues and static files are part of the image. Production settings insist on their
 # variables even here; these throwaway values exist for this step only and stay out of the image.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    FIELD_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 \

@@ -14,14 +14,16 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from alerts import services
 from alerts.models import (
     Alert,
     AlertDispatch,
     AlertEvent,
     AlertLink,
+    IdentityView,
     ReferenceCounter,
     RoutingRule,
     ThreatCategory,
@@ -264,6 +266,22 @@ class AlertAdmin(admin.ModelAdmin):
             for name, options in self.fieldsets
         ]
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The form showed the source's name and contact (get_fieldsets): record it.
+        alert = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and isinstance(alert, Alert) and response.status_code == 200:
+            services.identity_view_record(
+                user=request.user, alert=alert, where=IdentityView.Where.ADMIN
+            )
+        return response
+
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Alert], search_term: str
     ) -> tuple[QuerySet[Alert], bool]:
@@ -352,3 +370,22 @@ class ReferenceCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The last alert number of each year; changing it by hand would repeat references."""
 
     list_display = ("year", "last")
+
+
+@admin.register(IdentityView)
+class IdentityViewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who was shown whose identity: written by the read paths, never changed by anyone."""
+
+    list_display = ("at", "user", "alert", "where")
+    list_filter = ("where",)
+    list_select_related = ("user", "alert")
+    raw_id_fields = ("user", "alert")
+    search_fields = ("alert__reference",)
+    search_help_text = _("An alert's reference (ALT-2026-000123).")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[IdentityView], search_term: str
+    ) -> tuple[QuerySet[IdentityView], bool]:
+        return _by_alert_reference(queryset, search_term), False

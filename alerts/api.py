@@ -31,8 +31,15 @@ from rest_framework.views import APIView
 
 from alerts import permissions, services
 from alerts.filters import AlertFilter
-from alerts.models import Alert, AlertEvent, AlertLink, ThreatCategory, TriangulationQueue
-from alerts.selectors import alert_list, category_list, queue_list
+from alerts.models import (
+    Alert,
+    AlertEvent,
+    AlertLink,
+    IdentityView,
+    ThreatCategory,
+    TriangulationQueue,
+)
+from alerts.selectors import alert_list, category_list, identity_view_list, queue_list
 from alerts.serializers import (
     MAX_ID,
     AlertAssignSerializer,
@@ -46,6 +53,7 @@ from alerts.serializers import (
     AlertTriangulateSerializer,
     CommunityInformedSerializer,
     FollowUpNoteSerializer,
+    IdentityViewSerializer,
     QueueSerializer,
     ThreatCategorySerializer,
 )
@@ -181,9 +189,14 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         return get_object_or_404(with_detail(alert_list(user=user), user), pk=alert_id)
 
     def detail_response(self, alert: Alert, status: int = 200) -> Response:
+        show_source = permissions.may_see_source_identity(self.request.user, alert)
+        if show_source:
+            services.identity_view_record(
+                user=self.request.user, alert=alert, where=IdentityView.Where.API
+            )
         context = {
             **self.get_serializer_context(),
-            "show_source_identity": permissions.may_see_source_identity(self.request.user, alert),
+            "show_source_identity": show_source,
             "show_relay_identity": permissions.may_see_relay_identity(self.request.user, alert),
         }
         return Response(AlertDetailSerializer(alert, context=context).data, status=status)
@@ -389,3 +402,62 @@ class ThreatCategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[ThreatCategory]:
         return category_list()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Displays of who reported an alert (mission admins)",
+        description=str(
+            _(
+                "Every time a source's name or contact was shown: to whom, when, on which alert "
+                "and where (the alert page, the API, the administration). Newest first. The "
+                "twin of the page /alerts/identity-views/."
+            )
+        ),
+        parameters=[
+            OpenApiParameter(
+                "user", OpenApiTypes.STR, description=str(_("A username or a user id."))
+            ),
+            OpenApiParameter(
+                "alert",
+                OpenApiTypes.STR,
+                description=str(_("An alert's reference (ALT-2026-000123) or id.")),
+            ),
+        ],
+        responses={
+            200: IdentityViewSerializer(many=True),
+            403: detail_error(_("Only mission admins see this record.")),
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One display of who reported an alert",
+        responses={
+            200: IdentityViewSerializer,
+            403: detail_error(_("Only mission admins see this record.")),
+        },
+    ),
+)
+class IdentityViewViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = IdentityViewSerializer
+    filter_backends: list = []
+    lookup_value_regex = r"[0-9]+"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not permissions.may_see_identity_views(request.user):
+            raise exceptions.PermissionDenied(_("Only mission admins see this record."))
+
+    def get_queryset(self) -> QuerySet[IdentityView]:
+        if getattr(self, "swagger_fake_view", False):
+            return IdentityView.objects.none()
+        params = self.request.query_params
+        return identity_view_list(
+            user=self.request.user,
+            shown_to=params.get("user", "")[:150],
+            alert=params.get("alert", "")[:30],
+        )
+
+    def get_object(self) -> IdentityView:
+        if int(self.kwargs[self.lookup_field]) > MAX_ID:
+            raise Http404
+        return super().get_object()

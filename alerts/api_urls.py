@@ -8,5 +8,6 @@ router = SimpleRouter()
 router.register("alerts", api.AlertViewSet, basename="alert")
 router.register("queues", api.QueueViewSet, basename="queue")
 router.register("categories", api.ThreatCategoryViewSet, basename="category")
+router.register("identity-views", api.IdentityViewViewSet, basename="identity-view")
 
 urlpatterns = router.urls

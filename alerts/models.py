@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from alerts.texts import system_text
+from core.encryption import EncryptedCharField
 
 
 class ThreatCategory(models.Model):
@@ -258,9 +259,10 @@ class Alert(models.Model):
         on_delete=models.PROTECT,
         related_name="alerts",
     )
-    # Sensitive: who reported to the CLA. Never shown to Force, never exported.
-    source_name = models.CharField(_("reported by (name)"), max_length=150, blank=True)
-    source_contact = models.CharField(_("reported by (contact)"), max_length=100, blank=True)
+    # Sensitive: who reported to the CLA. Never shown to Force, never exported. Encrypted at
+    # rest (core.encryption); each display is recorded (IdentityView). Not searchable.
+    source_name = EncryptedCharField(_("reported by (name)"), max_length=150, blank=True)
+    source_contact = EncryptedCharField(_("reported by (contact)"), max_length=100, blank=True)
     location = models.ForeignKey(
         "clas.Location", verbose_name=_("location"), on_delete=models.PROTECT, related_name="alerts"
     )
@@ -574,3 +576,40 @@ class AlertLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_alert_id} ~ {self.to_alert_id}"
+
+
+class IdentityView(models.Model):
+    """One display of who reported an alert (its source's name or contact) to one user.
+
+    Written by the read paths that show it (alerts.services.identity_view_record) and never
+    changed; mission admins read them (alerts.selectors.identity_view_list)."""
+
+    class Where(models.TextChoices):
+        PAGE = "page", _("alert page")
+        API = "api", _("API")
+        ADMIN = "admin", _("administration")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    alert = models.ForeignKey(
+        Alert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    where = models.CharField(_("where"), max_length=10, choices=Where.choices)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("source identity shown")
+        verbose_name_plural = _("source identities shown")
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="alerts_identityview_at"),
+            models.Index(fields=["user", "-at"], name="alerts_identityview_user"),
+            models.Index(fields=["alert", "-at"], name="alerts_identityview_alert"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} · {self.user_id} · {self.at:%Y-%m-%d %H:%M}"

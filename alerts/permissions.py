@@ -105,3 +105,8 @@ def may_follow_up(user: AnyUser, alert: Alert) -> bool:
     if alert.logged_by_id == user.pk:
         return True
     return bool(alert.received_from_cla_id) and alert.received_from_cla.user_id == user.pk
+
+
+def may_see_identity_views(user: AnyUser) -> bool:
+    """The record of who was shown whose identity: mission admins (and superusers)."""
+    return bool(user.is_authenticated and user.is_active and _has_role(user, {Role.ADMIN}))

@@ -9,9 +9,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from alerts import permissions
 from alerts.models import (
     Alert,
     AlertDispatch,
+    IdentityView,
     Severity,
     ThreatCategory,
     TriangulationQueue,
@@ -138,6 +140,32 @@ def relay_focal_points(*, user: User) -> QuerySet[FocalPoint]:
         .select_related("network__location")
         .order_by("network__location__name", "network__name", "name", "pk")
     )
+
+
+# --- the record of who was shown whose identity ------------------------------------------
+
+
+def identity_view_list(
+    *, user: User, shown_to: str = "", alert: str = ""
+) -> QuerySet[IdentityView]:
+    """Displays of a source's identity, newest first: mission admins only.
+
+    `shown_to`: a username or a user id; `alert`: an alert's reference or id. Empty: all."""
+    if not permissions.may_see_identity_views(user):
+        return IdentityView.objects.none()
+    qs = IdentityView.objects.select_related("user", "alert").order_by("-at", "-id")
+    shown_to, alert = shown_to.strip(), alert.strip()
+    if shown_to:
+        user_id = _as_id(shown_to)
+        qs = qs.filter(user_id=user_id) if user_id else qs.filter(user__username=shown_to)
+    if alert:
+        alert_id = _as_id(alert)
+        qs = qs.filter(alert_id=alert_id) if alert_id else qs.filter(alert__reference=alert.upper())
+    return qs
+
+
+def _as_id(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 16 else None
 
 
 # --- the pipeline as operators watch it (registered with core.metrics by AlertsConfig) -----

@@ -21,6 +21,7 @@ from alerts.models import (
     AlertLink,
     Certainty,
     Channel,
+    IdentityView,
     InformedHow,
     Severity,
     ThreatCategory,
@@ -594,3 +595,24 @@ class CommunityInformedSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", trim_whitespace=False
     )
+
+
+class IdentityViewSerializer(serializers.ModelSerializer):
+    user = PersonSummarySerializer(read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    alert_reference = serializers.CharField(source="alert.reference", read_only=True)
+    where_display = serializers.CharField(source="get_where_display", read_only=True)
+
+    class Meta:
+        model = IdentityView
+        fields = [
+            "id",
+            "at",
+            "user",
+            "username",
+            "alert",
+            "alert_reference",
+            "where",
+            "where_display",
+        ]
+        read_only_fields = fields

@@ -9,6 +9,7 @@ urlpatterns = [
     path("alerts/", views.alert_list_view, name="alert_list"),
     path("alerts/new/", views.alert_create, name="alert_create"),
     path("alerts/mine/", views.my_alerts, name="my_alerts"),
+    path("alerts/identity-views/", views.identity_views, name="identity_views"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/follow-up/<str:what>/", views.alert_follow_up, name="alert_follow_up"),
     path("alerts/<int:pk>/<str:action>/", views.alert_action, name="alert_action"),

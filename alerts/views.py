@@ -46,8 +46,8 @@ from alerts.forms import (
     QueueFilterForm,
     form_owner_key,
 )
-from alerts.models import Alert, AlertEvent
-from alerts.selectors import alert_list, my_alert_list, queue_list
+from alerts.models import Alert, AlertEvent, IdentityView
+from alerts.selectors import alert_list, identity_view_list, my_alert_list, queue_list
 from alerts.timing import response_time_rows
 from alerts.transitions import OPEN_STATES
 from clas.models import User
@@ -423,9 +423,12 @@ def _render_detail(
         .filter(pk__in=[a.pk for a, _link in links])
         .values_list("pk", flat=True)
     )
+    show_source = permissions.may_see_source_identity(user, alert)
+    if show_source:
+        services.identity_view_record(user=user, alert=alert, where=IdentityView.Where.PAGE)
     context = {
         "alert": alert,
-        "show_source": permissions.may_see_source_identity(user, alert),
+        "show_source": show_source,
         "show_relay": permissions.may_see_relay_identity(user, alert),
         "events": alert.events.select_related("actor"),
         "triangulations": alert.triangulations.select_related("requested_by"),
@@ -435,6 +438,30 @@ def _render_detail(
         "follow_up": _follow_up_forms(user, alert, follow_up),
     }
     return render(request, "alerts/alert_detail.html", context, status=status)
+
+
+# --- the record of who was shown whose identity (mission admins) --------------------------
+
+
+@login_required
+@mission_time
+def identity_views(request: HttpRequest) -> HttpResponse:
+    if not permissions.may_see_identity_views(request.user):
+        raise PermissionDenied
+    shown_to = request.GET.get("user", "")[:150]
+    alert = request.GET.get("alert", "")[:30]
+    qs = identity_view_list(user=request.user, shown_to=shown_to, alert=alert)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "alerts/identity_views.html",
+        {
+            "page_obj": page,
+            "rows": page.object_list,
+            "shown_to": shown_to,
+            "alert": alert,
+        },
+    )
 
 
 @login_required

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import zoneinfo
 from urllib.parse import urlparse
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -114,6 +117,33 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     raise ImproperlyConfigured(
         f"The environment variable {name} must be one of {', '.join(choices)}, got {value!r}."
     )
+
+
+def env_fernet_keys(name: str, *, required: bool = False) -> list[str]:
+    """Comma-separated Fernet keys, newest first. The message names a bad key's position,
+    never the key."""
+    keys = env_list(name)
+    if required and not keys:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} is required: one or more Fernet keys, newest "
+            "first. Make one with: python3 -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        )
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode())
+        except (ValueError, TypeError):
+            raise ImproperlyConfigured(
+                f"The environment variable {name} must be Fernet keys separated by commas "
+                f"(32 bytes in URL-safe base64, 44 characters); key {position} is not one."
+            ) from None
+    return keys
+
+
+def fernet_key_from_secret(secret: str) -> str:
+    """A Fernet key derived from SECRET_KEY: the development and test default only."""
+    digest = hashlib.sha256(b"earlywarning.field-encryption:" + secret.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def _without_password(url: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import DatabaseError, connection, models, transaction
 
 from alerts.models import Alert, ReferenceCounter
+from core.encryption import EncryptedCharField, encrypt_for_storage
 
 REFERENCE_PREFIX = "ALT"
 
@@ -157,6 +158,9 @@ def _copy(
             return _JSONB_VERSION + json.dumps(value).encode()
         return value if isinstance(value, RawJson) else json.dumps(value)
 
+    # COPY skips the fields' own preparation: encrypted columns get their tokens here (a value
+    # already encrypted, a Ciphertext, goes as it is), so no plain text ever reaches them.
+    secret_at = [i for i, field in enumerate(fields) if isinstance(field, EncryptedCharField)]
     count = 0
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor: COPY is not in Django's API
@@ -165,10 +169,13 @@ def _copy(
             if binary:
                 copy.set_types(types)
             for row in rows:
-                if json_at:
+                if json_at or secret_at:
                     row = list(row)
                     for i in json_at:
                         row[i] = encode(row[i])
+                    for i in secret_at:
+                        if row[i]:
+                            row[i] = str(encrypt_for_storage(row[i]))
                 copy.write_row(row)
                 count += 1
     return count

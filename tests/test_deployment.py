@@ -21,7 +21,7 @@ from django.http.request import validate_host
 from django.urls import resolve
 
 BASE_DIR = Path(settings.BASE_DIR)
-SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "EMAIL_HOST_PASSWORD")
+SECRETS = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "POSTGRES_PASSWORD", "EMAIL_HOST_PASSWORD")
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +205,7 @@ def test_no_secret_has_a_default(services: dict[str, dict[str, Any]]) -> None:
     for name, service in app_services(services).items():
         assert service["env_file"] == ".env", name
         assert "SECRET_KEY" not in service["environment"], name
+        assert "FIELD_ENCRYPTION_KEYS" not in service["environment"], name
     assert "${POSTGRES_PASSWORD:?" in services["postgres"]["environment"]["POSTGRES_PASSWORD"]
 
 
@@ -214,6 +215,7 @@ def test_the_example_env_file_leaves_every_secret_empty() -> None:
 
     assert values == {
         "SECRET_KEY": "",
+        "FIELD_ENCRYPTION_KEYS": "",
         "ALLOWED_HOSTS": "",
         "SITE_URL": "",
         "POSTGRES_PASSWORD": "",

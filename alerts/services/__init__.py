@@ -5,7 +5,8 @@
   and the sweep of what the broker never delivered;
 - triage: the Force's actions (alerts.transitions), each under the alert's lock;
 - escalation: the flash notification and the escalation of what nobody acknowledged;
-- follow_up: the CLA's notes on their alert and when the community was informed.
+- follow_up: the CLA's notes on their alert and when the community was informed;
+- identity: the record of every display of who reported an alert.
 
 Callers use the package (`from alerts import services; services.alert_route(...)`).
 """
@@ -20,6 +21,7 @@ from alerts.services.escalation import (
     flash_recipients,
 )
 from alerts.services.follow_up import alert_add_follow_up_note, alert_record_community_informed
+from alerts.services.identity import identity_view_record
 from alerts.services.intake import (
     CLIENT_KEY_PATTERN,
     MAX_VICTIMS,
@@ -66,6 +68,7 @@ __all__ = [
     "alert_validate",
     "flash_notification_enqueue",
     "flash_recipients",
+    "identity_view_record",
     "is_flash",
     "queue_for_alert",
 ]

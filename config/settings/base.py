@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     env_bool,
     env_choice,
+    env_fernet_keys,
     env_int,
     env_list,
     env_rate,
@@ -26,6 +27,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-do-not-use-in-production")
+# Keys of the values encrypted at rest (core/encryption.py), newest first. Empty here: local and
+# test settings derive a key from SECRET_KEY, production requires them.
+FIELD_ENCRYPTION_KEYS = env_fernet_keys("FIELD_ENCRYPTION_KEYS")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

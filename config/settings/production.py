@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_fernet_keys, env_int, env_list, env_str, env_url
 
 from .base import *  # noqa: F403
 
@@ -21,6 +21,9 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required.")
 env_url("DATABASE_URL", ("postgres", "postgresql"), required=True)
 env_url("REDIS_URL", ("redis", "rediss"), required=True)
+# Informants' names and contacts are encrypted with these (README "Informants protected at
+# rest"): never derived from SECRET_KEY here, so that the two are kept and rotated apart.
+FIELD_ENCRYPTION_KEYS = env_fernet_keys("FIELD_ENCRYPTION_KEYS", required=True)
 
 # Plain HTTP only where nothing travels over a network: a check of the production processes on
 # 127.0.0.1. It turns off the HTTPS redirect, HSTS and secure-only cookies, and allows an

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from config.env import fernet_key_from_secret
+
 from .base import *  # noqa: F403
-from .base import DATABASES, REST_FRAMEWORK
+from .base import DATABASES, FIELD_ENCRYPTION_KEYS, REST_FRAMEWORK, SECRET_KEY
 
 DEBUG = False
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [fernet_key_from_secret(SECRET_KEY)]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests call tasks in-process unless an integration test starts a real worker.

@@ -13,6 +13,7 @@ from alerts.models import (
     AlertDispatch,
     AlertEvent,
     AlertLink,
+    IdentityView,
     ReferenceCounter,
     RoutingRule,
     Triangulation,
@@ -61,6 +62,9 @@ def alert(mission: Mission) -> Alert:
     AlertLink.objects.create(from_alert=alert, to_alert=other, kind=AlertLink.Kind.DUPLICATE)
     RoutingRule.objects.create(queue=mission.queue_a, sector=mission.sector_a)
     ReferenceCounter.objects.create(year=2026, last=42)
+    IdentityView.objects.create(
+        user=mission.coordinator, alert=alert, where=IdentityView.Where.PAGE
+    )
     return alert
 
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -22,6 +23,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 SETTINGS_VARIABLES = (
     "DJANGO_SETTINGS_MODULE",
     "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
     "DEBUG",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
@@ -75,6 +77,7 @@ def production_environment(**overrides: str) -> dict[str, str]:
     """All that config.settings.production requires, valid, with overrides applied."""
     values = {
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "early-warning.example.org",
         "DATABASE_URL": "postgres://earlywarning:secret@db.example.org:5432/earlywarning",
         "REDIS_URL": "redis://redis.example.org:6379/0",
@@ -122,6 +125,8 @@ def test_production_starts_with_the_required_variables() -> None:
         ("SECRET_KEY", None),
         ("SECRET_KEY", "too-short"),
         ("SECRET_KEY", "a" * 60),
+        ("FIELD_ENCRYPTION_KEYS", None),
+        ("FIELD_ENCRYPTION_KEYS", "not-a-fernet-key"),
         ("ALLOWED_HOSTS", None),
         ("DATABASE_URL", None),
         ("DATABASE_URL", "mysql://x"),

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pycountry
 import pytest
+from cryptography.fernet import Fernet
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone, translation
 
@@ -466,6 +467,7 @@ def test_it_refuses_to_run_under_production_settings() -> None:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "x7!kq2#mZp9vL4wR8tY1uE6oI3aS5dF0gH2jK4lZ6xC8vB0nM7qW",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "example.org",
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
         "REDIS_URL": "redis://127.0.0.1:1/0",
@@ -497,3 +499,20 @@ def test_what_the_system_said_on_timelines_is_stored_as_codes_read_in_each_langu
     assert "notified by email" in english["notified"]
     assert "par courriel" in french["notified"]
     assert set(AlertLink.objects.values_list("reason", flat=True)) == {texts.SAME_PLACE_24H}
+
+
+def test_sources_are_encrypted_by_the_seed_and_the_bulk_path() -> None:
+    call_command("seed_demo", alerts=300, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, source_name, source_contact FROM alerts_alert")
+        stored = {pk: (name, contact) for pk, name, contact in cursor.fetchall() if name or contact}
+    alerts = Alert.objects.in_bulk(list(stored))
+
+    assert len(stored) > 100
+    for pk, (name, contact) in stored.items():
+        alert = alerts[pk]
+        assert alert.source_name or alert.source_contact
+        for token, text in ((name, alert.source_name), (contact, alert.source_contact)):
+            assert (token == "") is (text == "")
+            if text:
+                assert token.startswith("gAAAA") and text not in token

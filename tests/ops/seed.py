@@ -35,3 +35,13 @@ def backup_data_seed() -> Report:
             alert=alert, kind=AlertEvent.Kind.NOTE, at=at, note=f"Checked with the chief {number}"
         )
     return report_compile(kind=Report.Kind.WEEKLY, start=DAY - dt.timedelta(days=2), end=DAY)
+
+
+def decrypted_sources(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """(reference, source_name, source_contact) rows read by raw SQL: the columns hold tokens
+    (core.encryption), never the text; the text they open to."""
+    from core.encryption import decrypt
+
+    for _reference, name, contact in rows:
+        assert "Informant" not in name and "+236" not in contact
+    return [(reference, decrypt(name), decrypt(contact)) for reference, name, contact in rows]

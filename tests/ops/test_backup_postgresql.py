@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 
 from ops.backup import MANIFEST, PG_DUMP_FILE, BackupError, backup_create, backup_restore
-from tests.ops.seed import ALERTS, EVENTS_PER_ALERT, backup_data_seed
+from tests.ops.seed import ALERTS, EVENTS_PER_ALERT, backup_data_seed, decrypted_sources
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
@@ -68,7 +68,7 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 # Committed rows: pg_dump reads them from a process of its own.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_restore_into_a_fresh_database_finds_everything(
     settings, tmp_path: Path, fresh_database: dict[str, Any]
 ) -> None:
@@ -90,9 +90,11 @@ def test_a_restore_into_a_fresh_database_finds_everything(
     expected = {"alerts": ALERTS, "alert_events": ALERTS * EVENTS_PER_ALERT, "reports": 1}
     assert manifest["counts"] == expected
     assert result.counts == expected
-    assert _rows(
-        fresh_database,
-        "SELECT reference, source_name, source_contact FROM alerts_alert ORDER BY reference",
+    assert decrypted_sources(
+        _rows(
+            fresh_database,
+            "SELECT reference, source_name, source_contact FROM alerts_alert ORDER BY reference",
+        )
     ) == [
         (f"ALT-2026-{n + 1:06d}", f"Informant {n}", f"+236 7000 00{n:02d}") for n in range(ALERTS)
     ]
@@ -111,7 +113,7 @@ def test_a_restore_into_a_fresh_database_finds_everything(
     assert _files(restored_media)[report.pdf.name].startswith(b"%PDF")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_database_with_tables_or_a_corrupted_dump_is_refused(
     settings, tmp_path: Path, fresh_database: dict[str, Any]
 ) -> None:

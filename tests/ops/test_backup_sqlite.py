@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ops.backup import MANIFEST, MEDIA_ARCHIVE, SQLITE_FILE, backups_prune, sha256_of
-from tests.ops.seed import ALERTS, EVENTS_PER_ALERT
+from tests.ops.seed import ALERTS, EVENTS_PER_ALERT, decrypted_sources
 from tests.ops.support import checked, manage
 
 
@@ -82,9 +82,11 @@ def test_a_restore_brings_back_every_alert_event_report_and_file(
 
     assert "all match the manifest" in done.stdout
     database = tmp_path / "db.sqlite3"
-    assert _rows(
-        database,
-        "SELECT reference, source_name, source_contact FROM alerts_alert ORDER BY reference",
+    assert decrypted_sources(
+        _rows(
+            database,
+            "SELECT reference, source_name, source_contact FROM alerts_alert ORDER BY reference",
+        )
     ) == [
         (f"ALT-2026-{n + 1:06d}", f"Informant {n}", f"+236 7000 00{n:02d}") for n in range(ALERTS)
     ]

@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 if os.environ.get("IMAGE_CHECK") != "1":
     pytest.skip("IMAGE_CHECK=1 runs the Dockerfile (make prod-check)", allow_module_level=True)
@@ -186,6 +187,7 @@ def test_the_dockerfile_runs_in_order_and_the_image_would_serve(tmp_path: Path) 
         env={
             **env,
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "ALLOWED_HOSTS": "early-warning.example.org",
             "DATABASE_URL": "postgres://earlywarning@127.0.0.1:5432/earlywarning",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
