@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -23,7 +24,11 @@ env_url("DATABASE_URL", ("postgres", "postgresql"), required=True)
 env_url("REDIS_URL", ("redis", "rediss"), required=True)
 # Informants' names and contacts are encrypted with these (README "Informants protected at
 # rest"): never derived from SECRET_KEY here, so that the two are kept and rotated apart.
-FIELD_ENCRYPTION_KEYS = env_fernet_keys("FIELD_ENCRYPTION_KEYS", required=True)
+# Building the static files and the catalogues reads no data: an image is built, and a release's
+# files collected, without the keys (a malformed key is refused all the same).
+BUILD_COMMANDS = ("collectstatic", "compile_catalogues", "compilemessages")
+BUILDING = len(sys.argv) > 1 and sys.argv[1] in BUILD_COMMANDS
+FIELD_ENCRYPTION_KEYS = env_fernet_keys("FIELD_ENCRYPTION_KEYS", required=not BUILDING)
 
 # Plain HTTP only where nothing travels over a network: a check of the production processes on
 # 127.0.0.1. It turns off the HTTPS redirect, HSTS and secure-only cookies, and allows an

@@ -298,3 +298,18 @@ def test_an_unknown_report_language_stops_the_start_up() -> None:
     )
     assert result.returncode != 0
     assert "REPORT_LANGUAGE" in result.stderr
+
+
+def test_production_static_files_build_without_the_data_keys(tmp_path: Path) -> None:
+    variables = production_environment(VAR_DIR=str(tmp_path))
+    variables.pop("FIELD_ENCRYPTION_KEYS")
+
+    built = run_python(
+        "config.settings.production", variables, "manage.py", "collectstatic", "--noinput", "-v0"
+    )
+    started = run_python("config.settings.production", variables, "manage.py", "check")
+
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "staticfiles" / "staticfiles.json").exists()
+    assert started.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in started.stderr
