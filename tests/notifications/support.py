@@ -8,6 +8,8 @@ from typing import Any
 from alerts import services
 from alerts.models import Alert
 from clas.models import User
+from notifications import services as news
+from notifications.models import Notification
 from tests import factories as f
 from tests.conftest import Mission
 
@@ -48,3 +50,12 @@ MOMENTS: dict[str, tuple[Callable[[Alert, User], None], str]] = {
     "response": (response, "response"),
     "closed": (close, "closed"),
 }
+
+
+def told(mission: Mission, how: Callable[[Alert, User], None] = acknowledge) -> list[Notification]:
+    """An alert of the CLA acted on by Force, and what the CLA was told about it, newest first."""
+    alert = queued_alert(mission)
+    how(alert, mission.force)
+    for event in alert.events.all():
+        news.alert_news_notify(event_id=event.pk)
+    return list(Notification.objects.filter(alert=alert))

@@ -6,23 +6,13 @@ import pytest
 from django.utils.translation import override
 from rest_framework.test import APIClient
 
-from notifications import services
-from notifications.models import Notification
 from notifications.selectors import headline
 from tests.conftest import Mission
-from tests.notifications.support import acknowledge, close, queued_alert
+from tests.notifications.support import close, told
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/notifications/"
-
-
-def told(mission: Mission, how=acknowledge) -> list[Notification]:  # type: ignore[no-untyped-def]
-    alert = queued_alert(mission)
-    how(alert, mission.force)
-    for event in alert.events.all():
-        services.alert_news_notify(event_id=event.pk)
-    return list(Notification.objects.filter(alert=alert))
 
 
 def api_for(user) -> APIClient:  # type: ignore[no-untyped-def]

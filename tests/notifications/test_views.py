@@ -6,20 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from notifications import services
 from notifications.models import Notification
 from tests.conftest import Mission
-from tests.notifications.support import acknowledge, close, queued_alert
+from tests.notifications.support import close, told
 
 pytestmark = pytest.mark.django_db
-
-
-def told(mission: Mission, how=acknowledge) -> list[Notification]:  # type: ignore[no-untyped-def]
-    alert = queued_alert(mission)
-    how(alert, mission.force)
-    for event in alert.events.all():
-        services.alert_news_notify(event_id=event.pk)
-    return list(Notification.objects.filter(alert=alert))
 
 
 def test_the_cla_sees_what_happened_newest_first(client: Client, mission: Mission) -> None:
