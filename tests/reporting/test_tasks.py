@@ -27,9 +27,7 @@ def test_report_tasks_go_to_the_reports_queue() -> None:
 
 
 @pytest.mark.django_db
-def test_weekly_task_compiles_mission_and_every_sector(mission, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
+def test_weekly_task_compiles_mission_and_every_sector(mission) -> None:
     result = compile_weekly_reports.apply(kwargs={"monday": "2026-06-08"}).get()
 
     assert result["compiled"] == 3
@@ -41,8 +39,7 @@ def test_weekly_task_compiles_mission_and_every_sector(mission, settings, tmp_pa
 
 
 @pytest.mark.django_db
-def test_a_periodic_task_never_overlaps_itself(mission, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def test_a_periodic_task_never_overlaps_itself(mission) -> None:
     cache.add("lock:reporting.daily_digest", "another-run", 60)
     try:
         result = compile_daily_digests.apply(kwargs={"day": "2026-06-10"}).get()

@@ -23,8 +23,7 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def report_language(settings) -> None:
     settings.REPORT_LANGUAGE = "fr"
 
 

@@ -34,11 +34,6 @@ def today() -> dt.date:
     return mission_today()
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 def login(client: Client, user: User) -> Client:
     client.force_login(user)
     return client
@@ -444,7 +439,7 @@ def compiled(mission: Mission, **kwargs: Any) -> Report:
 
 
 def test_a_compiled_report_shows_its_html_and_download_links(
-    client: Client, mission: Mission, media: None
+    client: Client, mission: Mission
 ) -> None:
     report = compiled(mission)
 
@@ -455,7 +450,7 @@ def test_a_compiled_report_shows_its_html_and_download_links(
     assert reverse("reporting:report_csv", args=[report.pk]) in body
 
 
-def test_downloads_go_through_the_scope(client: Client, mission: Mission, media: None) -> None:
+def test_downloads_go_through_the_scope(client: Client, mission: Mission) -> None:
     report = compiled(mission)
     pdf = reverse("reporting:report_pdf", args=[report.pk])
     csv = reverse("reporting:report_csv", args=[report.pk])
@@ -476,7 +471,7 @@ def test_downloads_go_through_the_scope(client: Client, mission: Mission, media:
 
 
 def test_a_mission_report_downloads_for_the_force_not_for_a_cla(
-    client: Client, mission: Mission, media: None
+    client: Client, mission: Mission
 ) -> None:
     report = compiled(mission, scope=Report.Scope.MISSION, location=None)
     pdf = reverse("reporting:report_pdf", args=[report.pk])

@@ -28,11 +28,6 @@ def assessment(db: None) -> Assessment:
     )
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 def api(user: User) -> Client:
     client = Client()
     client.force_login(user)
@@ -176,7 +171,6 @@ def test_hq_and_admins_do_not_answer(mission: Mission, assessment: Assessment, r
     assert not AssessmentResponse.objects.exists()
 
 
-@pytest.mark.usefixtures("media")
 def test_hq_closes_and_compiles_the_assessment(mission: Mission, assessment: Assessment) -> None:
     post(api(mission.cla), ANSWERS, answers("cla", 4))
     post(api(mission.force), ANSWERS, answers("force", 2))

@@ -25,8 +25,7 @@ def _answers(kind: str, score: int) -> dict:
 
 
 @pytest.mark.django_db
-def test_results_compare_clas_and_officers(mission, assessment, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def test_results_compare_clas_and_officers(mission, assessment) -> None:
     assessment_answer(user=mission.cla, assessment_id=assessment.pk, answers=_answers("cla", 4))
     assessment_answer(user=mission.cla_b, assessment_id=assessment.pk, answers=_answers("cla", 2))
     assessment_answer(user=mission.force, assessment_id=assessment.pk, answers=_answers("force", 5))

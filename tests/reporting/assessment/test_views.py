@@ -28,11 +28,6 @@ def assessment(db: None) -> Assessment:
     )
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 def login(client: Client, user: User) -> Client:
     client.force_login(user)
     return client
@@ -292,7 +287,6 @@ def test_hq_staff_outside_the_admin_are_told_who_opens_it(client: Client, missio
 # --- HQ: close and compile ----------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("media")
 @pytest.mark.parametrize("role", ["hq", "admin"])
 def test_compiling_closes_the_assessment_and_shows_its_report(
     client: Client, mission: Mission, assessment: Assessment, role: str
@@ -316,7 +310,6 @@ def test_compiling_closes_the_assessment_and_shows_its_report(
     assert report.title in text(page)
 
 
-@pytest.mark.usefixtures("media")
 def test_after_compiling_the_questionnaire_is_closed_and_links_to_the_report(
     client: Client, mission: Mission, assessment: Assessment
 ) -> None:
