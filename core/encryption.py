@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
@@ -98,7 +99,35 @@ class EncryptedExact(Exact):
         return super().get_prep_lookup()
 
 
+# Every encrypted column, as (model, field name): what a check of the keys reads.
+ENCRYPTED_FIELDS: list[tuple[type[models.Model], str]] = []
+
+
+def keys_open_stored_values(rows: int = 200) -> int:
+    """Decrypt the encrypted values of the newest rows of every model that has some; raise
+    DecryptionFailed when the keys cannot open one. A key that is well formed but wrong
+    (another installation's, or the newest one dropped before the rows were rotated) is then
+    found when the process is checked, not when an officer first needs an informant's
+    contact. One query per model, bounded by `rows` whatever the size of the table. Returns
+    how many values were opened."""
+    by_model: dict[type[models.Model], list[str]] = {}
+    for model, name in ENCRYPTED_FIELDS:
+        by_model.setdefault(model, []).append(name)
+    opened = 0
+    for model, names in by_model.items():
+        # from_db_value decrypts every value read, or raises.
+        newest = model._default_manager.order_by("-pk").values_list(*names)[:rows]
+        opened += sum(1 for values in newest for value in values if value)
+    return opened
+
+
 class EncryptedCharField(models.CharField):
+    def contribute_to_class(self, cls: type[models.Model], name: str, *args: Any, **kwargs: Any):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        # The project's models only, not the historical ones migrations build.
+        if cls._meta.apps is global_apps and not cls._meta.abstract:
+            ENCRYPTED_FIELDS.append((cls, name))
+
     def get_internal_type(self) -> str:
         # A token is about 1.4 times the text plus 100 characters: a text column.
         return "TextField"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from core import encryption
 from core import metrics as pipeline_metrics
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "database": _check_database(),
         "broker": _check_broker(),
         "dispatch": _check_dispatch(),
+        "field_keys": _check_field_keys(),
     }
     healthy = all(check["status"] == OK for check in checks.values())
     response = JsonResponse(
@@ -98,6 +100,16 @@ def _check_dispatch() -> Check:
         "oldest_seconds": backlog.oldest_seconds,
         "limit_seconds": limit,
     }
+
+
+def _check_field_keys() -> Check:
+    """FIELD_ENCRYPTION_KEYS open what is stored: a wrong key shows here at deployment rather
+    than when someone needs an informant's contact."""
+    try:
+        opened = encryption.keys_open_stored_values()
+    except Exception as exc:
+        return _failed("field_keys", exc)
+    return {"status": OK, "opened": opened}
 
 
 # For a load balancer: can this process serve pages and save alerts? The full check above

@@ -10,6 +10,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.db import OperationalError, connections
 from django.test import Client, override_settings
@@ -60,8 +61,9 @@ def test_it_answers_200_when_everything_is_fine(client: Client) -> None:
 def test_it_needs_no_login_and_leaves_session_and_user_alone(
     client: Client, django_assert_num_queries: Any
 ) -> None:
-    # Two queries: the database check and the backlog. None for a session or a user.
-    with django_assert_num_queries(2):
+    # Three queries: the database check, the backlog and the field keys' check. None for a
+    # session or a user.
+    with django_assert_num_queries(3):
         response = client.get(URL)
 
     assert response.status_code == 200
@@ -191,3 +193,27 @@ def test_the_live_check_fails_with_the_database(client: Client) -> None:
 
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == {"status": "fail", "error": "OperationalError"}
+
+
+def test_the_field_keys_check_opens_the_newest_informant_value(
+    mission: Mission, client: Client
+) -> None:
+    log(mission, source_name="Marie K.", source_contact="+236 75 12 34 56")
+
+    status, body = health(client)
+
+    assert status == 200
+    assert body["checks"]["field_keys"] == {"status": "ok", "opened": 2}
+
+
+def test_a_well_formed_but_wrong_key_fails_the_check_with_503(
+    mission: Mission, client: Client
+) -> None:
+    log(mission, source_name="Marie K.")
+    other_installation = Fernet.generate_key().decode()
+
+    with override_settings(FIELD_ENCRYPTION_KEYS=[other_installation]):
+        status, body = health(client)
+
+    assert status == 503
+    assert body["checks"]["field_keys"] == {"status": "fail", "error": "DecryptionFailed"}
