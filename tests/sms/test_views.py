@@ -41,6 +41,19 @@ def test_the_coordinator_sees_the_messages_waiting(client: Client, world: SmsWor
     assert "Number not registered" in page
 
 
+def test_the_inbox_pages_keep_the_messages_shown(client: Client, world: SmsWorld) -> None:
+    for n in range(3):
+        waiting(text=f"Message {n}")
+    client.force_login(world.mission.coordinator)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sms.views.PAGE_SIZE", 2)
+        page = client.get(reverse("sms:inbox"), {"show": "all"}).content.decode()
+
+    assert "Page 1 of 2" in page
+    assert "?show=all&amp;page=2" in page
+
+
 def test_a_coordinator_turns_a_message_into_an_alert_on_its_page(
     client: Client, world: SmsWorld
 ) -> None:
