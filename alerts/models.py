@@ -6,12 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from alerts import chain
 from alerts.texts import system_text
 from core.encryption import EncryptedCharField
 
@@ -452,6 +453,7 @@ class AlertEvent(models.Model):
         ESCALATED = "escalated", _("Escalated")
         NOTE = "note", _("Note")
         COMMUNITY_INFORMED = "community_informed", _("Community informed")
+        CORRECTED = "corrected", _("Corrected")  # an admin corrected the alert's facts
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
@@ -468,6 +470,10 @@ class AlertEvent(models.Model):
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The hash chain (alerts.chain): each line seals its content and the hash of the line
+    # before it, so an edited, removed or reordered line shows (manage.py verify_timeline).
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -490,7 +496,34 @@ class AlertEvent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("Alert events are append-only.")
-        super().save(*args, **kwargs)
+        if isinstance(self.at, str):
+            self.at = self._meta.get_field("at").to_python(self.at)
+        if timezone.is_naive(self.at):
+            self.at = timezone.make_aware(self.at)
+        with transaction.atomic(savepoint=False):
+            # The alert's row lock orders the writers of its timeline: the line read as the
+            # latest is still the latest when this one is inserted. The services hold it
+            # already; taking it here keeps any other writer from forking the chain.
+            Alert.objects.select_for_update(no_key=True).filter(pk=self.alert_id).exists()
+            latest = (
+                AlertEvent.objects.filter(alert_id=self.alert_id)
+                .order_by("-id")
+                .values_list("hash", flat=True)
+                .first()
+            )
+            self.prev_hash = latest if latest is not None else chain.GENESIS
+            self.hash = chain.event_hash(
+                alert_id=self.alert_id,
+                kind=self.kind,
+                actor_id=self.actor_id,
+                at=self.at,
+                from_status=self.from_status,
+                to_status=self.to_status,
+                note=self.note,
+                data=chain.data_json(self.data),
+                prev_hash=self.prev_hash,
+            )
+            super().save(*args, **kwargs)
 
     @property
     def code(self) -> str | None:

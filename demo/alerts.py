@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
-from alerts import texts
+from alerts import chain, texts
 from alerts.models import (
     SEVERITY_RANK,
     URGENCY_RANK,
@@ -130,7 +130,18 @@ ALERT_FIELDS = (
     "escalated_at",
     "version",
 )
-EVENT_FIELDS = ("alert", "kind", "actor", "at", "from_status", "to_status", "note", "data")
+EVENT_FIELDS = (
+    "alert",
+    "kind",
+    "actor",
+    "at",
+    "from_status",
+    "to_status",
+    "note",
+    "data",
+    "prev_hash",
+    "hash",
+)
 DISPATCH_FIELDS = (
     "alert",
     "state",
@@ -787,7 +798,8 @@ class Shape:
     offsets: list[float]  # offsets[0] == 0: logged
     alert: list[Any]  # values of ALERT_FIELDS, times left empty
     alert_times: list[tuple[int, int]]  # (position in alert, index in offsets)
-    events: list[tuple[str, int | None, int, str, str, str, RawJson]]
+    # (kind, actor, index in offsets, from, to, note, data, its form in the chain: chain.line_form)
+    events: list[tuple[str, int | None, int, str, str, str, RawJson, tuple[str, str]]]
     routed: int | None
     triangulation: tuple[str, int, int, str] | None
     status: str
@@ -814,7 +826,23 @@ class Shape:
                 alert_times.append((ALERT_FIELDS.index(name), index(at)))
                 alert[ALERT_FIELDS.index(name)] = None
         events = [
-            (kind, actor, index(at), from_status, to_status, note, RawJson(json.dumps(extra)))
+            (
+                kind,
+                actor,
+                index(at),
+                from_status,
+                to_status,
+                note,
+                RawJson(json.dumps(extra)),
+                chain.line_form(
+                    kind=kind,
+                    actor_id=actor,
+                    from_status=from_status,
+                    to_status=to_status,
+                    note=note,
+                    data=chain.data_json(extra),
+                ),
+            )
             for kind, actor, at, from_status, to_status, note, extra in draft.events
         ]
         triangulation = None
@@ -852,10 +880,35 @@ class Rows:
             values[name] = encrypt_for_storage(values[name])
         self.alerts.append(tuple(values[name] for name in ALERT_FIELDS))
         self.statuses[values["status"]] += 1
+        prev_hash = chain.GENESIS
         for kind, actor, at, from_status, to_status, note, extra in draft.events:
-            self.events.append(
-                (alert_id, kind, actor, _ts(at), from_status, to_status, note, extra)
+            moment = _ts(at)
+            digest = chain.event_hash(
+                alert_id=alert_id,
+                kind=kind,
+                actor_id=actor,
+                at=moment,
+                from_status=from_status,
+                to_status=to_status,
+                note=note,
+                data=chain.data_json(extra),
+                prev_hash=prev_hash,
             )
+            self.events.append(
+                (
+                    alert_id,
+                    kind,
+                    actor,
+                    moment,
+                    from_status,
+                    to_status,
+                    note,
+                    extra,
+                    prev_hash,
+                    digest,
+                )
+            )
+            prev_hash = digest
         if values["routed_at"] is None:
             self.dispatches.append(
                 (alert_id, AlertDispatch.State.PENDING, values["created_at"], 0, None, None, "")
@@ -879,8 +932,26 @@ class Rows:
         self.alerts.append(row)
         self.statuses[shape.status] += 1
         events = self.events
-        for kind, actor, k, from_status, to_status, note, extra in shape.events:
-            events.append((alert_id, kind, actor, times[k], from_status, to_status, note, extra))
+        # The chain in the order the lines are written (COPY gives them ids in that order).
+        at_texts = [chain.at_text(moment) for moment in times]
+        prev_hash = chain.GENESIS
+        for kind, actor, k, from_status, to_status, note, extra, form in shape.events:
+            digest = chain.seal(form, alert_id=alert_id, at=at_texts[k], prev_hash=prev_hash)
+            events.append(
+                (
+                    alert_id,
+                    kind,
+                    actor,
+                    times[k],
+                    from_status,
+                    to_status,
+                    note,
+                    extra,
+                    prev_hash,
+                    digest,
+                )
+            )
+            prev_hash = digest
         created_at = times[0]
         if shape.routed is None:
             self.dispatches.append(

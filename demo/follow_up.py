@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 
+from alerts import chain
 from alerts.models import Alert, AlertEvent, InformedHow
 from alerts.services.follow_up import community_informed_data
 from clas.models import Role, User
@@ -84,10 +85,45 @@ def follow_up_seed(*, now: float) -> int:
             at = latest + dt.timedelta(seconds=rng.uniform(600, 86_400))
             if at < moment:
                 events.append(_event(alert, AlertEvent.Kind.NOTE, at, note=rng.choice(NOTES)))
+    _chain(events)
     AlertEvent.objects.bulk_create(events, batch_size=500)
     Alert.objects.bulk_update(informed, ["community_informed_at"], batch_size=500)
     _notifications_seed(moment)
     return len(events)
+
+
+def _chain(events: list[AlertEvent]) -> None:
+    """Seal the new lines onto each alert's chain, in the order they are written (bulk_create
+    skips AlertEvent.save). The alerts are locked as the services lock them."""
+    alert_ids = sorted({event.alert_id for event in events})
+    # Locked first, read after: a read in the locking statement could miss a line committed
+    # while it waited.
+    list(
+        Alert.objects.select_for_update(no_key=True)
+        .filter(pk__in=alert_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    latest = AlertEvent.objects.filter(alert_id=OuterRef("pk")).order_by("-id").values("hash")
+    last_hash = dict(
+        Alert.objects.filter(pk__in=alert_ids)
+        .annotate(last_hash=Subquery(latest[:1]))
+        .values_list("pk", "last_hash")
+    )
+    for event in events:
+        event.prev_hash = last_hash.get(event.alert_id) or chain.GENESIS
+        event.hash = chain.event_hash(
+            alert_id=event.alert_id,
+            kind=event.kind,
+            actor_id=event.actor_id,
+            at=event.at,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            note=event.note,
+            data=chain.data_json(event.data),
+            prev_hash=event.prev_hash,
+        )
+        last_hash[event.alert_id] = event.hash
 
 
 def _event(

@@ -476,6 +476,17 @@ def _restore_postgresql(dump: Path, database: Mapping[str, Any]) -> None:
             "WHEN 'S' THEN 'DROP SEQUENCE IF EXISTS %I.%I CASCADE' "
             "WHEN 'f' THEN 'DROP FOREIGN TABLE IF EXISTS %I.%I CASCADE' "
             "ELSE 'DROP TABLE IF EXISTS %I.%I CASCADE' END, item.schema, item.name); "
+            "END LOOP; "
+            # Functions too (those of triggers, such as the timeline's append-only guard): the
+            # dump creates them again. Those of extensions stay with their extension.
+            "FOR item IN SELECT p.oid::regprocedure AS signature FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE p.prokind = 'f' "
+            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+            "AND n.nspname NOT LIKE 'pg\\_%' "
+            "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
+            "AND d.objid = p.oid AND d.deptype = 'e') LOOP "
+            "EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', item.signature); "
             "END LOOP; END $$"
         )
     # One transaction: a restore that fails leaves the target as empty as it was. The owner
