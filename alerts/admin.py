@@ -23,6 +23,8 @@ from alerts.models import (
     AlertDispatch,
     AlertEvent,
     AlertLink,
+    EscalationPolicy,
+    EscalationTier,
     IdentityView,
     ReferenceCounter,
     RoutingRule,
@@ -389,3 +391,24 @@ class IdentityViewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[IdentityView], search_term: str
     ) -> tuple[QuerySet[IdentityView], bool]:
         return _by_alert_reference(queryset, search_term), False
+
+
+class EscalationTierInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = EscalationTier
+    fields = ("number", "delay_minutes", "recipients")
+    show_change_link = False
+
+
+# Policies are edited on their page in the app (alerts:escalation_policy_edit), which checks
+# them as a whole: tiers in order, recipients the queue has. Here they are shown only.
+@admin.register(EscalationPolicy)
+class EscalationPolicyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("queue", "repeat_minutes", "updated_at")
+    list_select_related = ("queue",)
+    inlines = (EscalationTierInline,)
+
+
+@admin.register(EscalationTier)
+class EscalationTierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("policy", "number", "delay_minutes", "recipients")
+    list_select_related = ("policy__queue",)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from alerts import api
+from alerts import api, escalation_api
 
 router = SimpleRouter()
 router.register("alerts", api.AlertViewSet, basename="alert")
@@ -10,4 +11,11 @@ router.register("queues", api.QueueViewSet, basename="queue")
 router.register("categories", api.ThreatCategoryViewSet, basename="category")
 router.register("identity-views", api.IdentityViewViewSet, basename="identity-view")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path(
+        "queues/<int:pk>/escalation-policy/",
+        escalation_api.EscalationPolicyView.as_view(),
+        name="queue-escalation-policy",
+    ),
+]

@@ -105,6 +105,19 @@ class TriangulationQueue(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
         help_text=_("An Immediate alert not acknowledged within this time escalates."),
     )
+    # Told by the escalation policy's last tiers (EscalationPolicy): the sector's operations
+    # centre is an address, not a user, so its language is kept here.
+    operations_centre_email = models.EmailField(
+        _("operations centre email"),
+        blank=True,
+        help_text=_("The sector's operations centre, told when an urgent alert escalates."),
+    )
+    operations_centre_language = models.CharField(
+        _("operations centre language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
 
     class Meta:
         ordering = ["sector__name", "name"]
@@ -346,6 +359,14 @@ class Alert(models.Model):
     responded_at = models.DateTimeField(_("response recorded at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # The escalation of an urgent alert still queued (alerts.services.escalation): how many
+    # steps of its queue's policy were taken (the claim counter), the tier the last one
+    # reached, and when the next one is due (None: nothing more to do).
+    escalation_step = models.PositiveIntegerField(_("escalation steps taken"), default=0)
+    escalation_tier = models.PositiveSmallIntegerField(
+        _("escalation tier reached"), null=True, blank=True
+    )
+    next_escalation_at = models.DateTimeField(_("next escalation at"), null=True, blank=True)
     # When the community was first told what happened (the earliest "community informed" event
     # of the timeline, as the CLA reported it): kept here so the dashboard reads one column.
     community_informed_at = models.DateTimeField(_("community informed at"), null=True, blank=True)
@@ -381,6 +402,12 @@ class Alert(models.Model):
             models.Index(fields=["logged_by", "reported_at"]),
             models.Index(fields=["reported_at"]),
             models.Index(fields=["channel", "reported_at"]),
+            # The escalation sweep: queued alerts whose next step is due, soonest first.
+            models.Index(
+                fields=["next_escalation_at"],
+                condition=Q(status="queued", next_escalation_at__isnull=False),
+                name="alert_escalation_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -646,3 +673,72 @@ class IdentityView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id} · {self.user_id} · {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- escalation policies ------------------------------------------------------------------
+
+
+class EscalationRecipients(models.TextChoices):
+    """Who a tier of an escalation policy tells (alerts.services.escalation)."""
+
+    OFFICERS = "officers", _("queue officers")  # the queue's officers
+    ON_DUTY = "on_duty", _("officer on duty")  # the sector's officers on duty, else the queue's
+    SENIOR_OFFICER = "senior_officer", _("senior officer")  # the queue's senior officer
+    OPERATIONS_CENTRE = "operations_centre", _("operations centre")  # the queue's address
+
+
+class EscalationPolicy(models.Model):
+    """Who is told, and when, about an urgent alert of a queue nobody acknowledges: ordered
+    tiers (EscalationTier), then the last tier again every `repeat_minutes` until someone
+    acknowledges. A queue without one follows the default (alerts.services.escalation)."""
+
+    queue = models.OneToOneField(
+        TriangulationQueue,
+        verbose_name=_("queue"),
+        on_delete=models.CASCADE,
+        related_name="escalation_policy",
+    )
+    repeat_minutes = models.PositiveIntegerField(
+        _("repeat the last tier every (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("escalation policy")
+        verbose_name_plural = _("escalation policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(repeat_minutes__gte=5), name="escalation_repeat_at_least_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.queue)
+
+
+class EscalationTier(models.Model):
+    """One tier of an escalation policy: `delay_minutes` after routing, tell `recipients`."""
+
+    policy = models.ForeignKey(
+        EscalationPolicy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="tiers"
+    )
+    number = models.PositiveSmallIntegerField(_("tier"))  # 0, 1, 2... in order of delay
+    delay_minutes = models.PositiveIntegerField(
+        _("after (minutes)"), validators=[MaxValueValidator(7 * 24 * 60)]
+    )
+    recipients = models.CharField(
+        _("who is told"), max_length=20, choices=EscalationRecipients.choices
+    )
+
+    class Meta:
+        ordering = ["policy", "number"]
+        verbose_name = _("escalation tier")
+        verbose_name_plural = _("escalation tiers")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="escalation_tier_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.get_recipients_display()} +{self.delay_minutes}"

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from alerts.models import Alert
+from alerts.models import Alert, EscalationRecipients
+from core.formatting import duration_text
 
 
 class Recipient(NamedTuple):
@@ -23,8 +26,31 @@ def send_flash_alert_email(*, alert: Alert, recipients: Iterable[Recipient]) -> 
     _send(alert, recipients, "alerts/email/flash_alert.txt", _flash_subject)
 
 
-def send_escalation_email(*, alert: Alert, recipient: Recipient) -> None:
-    _send(alert, [recipient], "alerts/email/escalation.txt", _escalation_subject)
+def send_escalation_email(
+    *,
+    alert: Alert,
+    recipient: Recipient,
+    tier: int,
+    repeat: int,
+    who: str,
+    waited: dt.timedelta,
+) -> None:
+    """One step of an escalation (alerts.services.escalation) to one recipient: the tier,
+    how long the alert has waited, and the page that acknowledges it in one tap."""
+    path = reverse("alerts:alert_acknowledge_page", args=[alert.pk])
+    with translation.override(_language(recipient.language)):
+        context = {
+            "alert": alert,
+            "tier": tier,
+            "repeat": repeat,
+            "who": EscalationRecipients(who).label,
+            "waited": duration_text(waited),
+            "acknowledge_url": f"{settings.SITE_URL}{path}",
+            "site_url": settings.SITE_URL,
+        }
+        body = render_to_string("alerts/email/escalation.txt", context)
+        subject = _escalation_subject(alert)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
 
 
 def _flash_subject(alert: Alert) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from alerts import signals
+from alerts.services.escalation import escalation_schedule
 from alerts.tasks import notify_flash_alert, route_alert
 
 
@@ -25,3 +26,9 @@ def enqueue_routing(sender: Any, *, alert_id: int, **kwargs: Any) -> None:
 )
 def enqueue_flash_notification(sender: Any, *, alert_id: int, **kwargs: Any) -> None:
     notify_flash_alert.delay(alert_id)
+
+
+@receiver(signals.flash_alert_routed, dispatch_uid="alerts.receivers.schedule_escalation")
+def schedule_escalation(sender: Any, *, alert: Any, **kwargs: Any) -> None:
+    """In the routing transaction: when the alert escalates if nobody acknowledges it."""
+    escalation_schedule(alert=alert)

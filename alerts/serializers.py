@@ -355,6 +355,20 @@ class AlertListSerializer(serializers.ModelSerializer):
     assigned_to = PersonSummarySerializer(read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     victims_total = serializers.IntegerField(read_only=True)
+    escalation_tier = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Tier of the queue's escalation policy the alert reached while nobody "
+            "acknowledged it (0: the queue's officers at routing); null if it never escalated."
+        ),
+    )
+    next_escalation_at = serializers.SerializerMethodField(
+        help_text=_(
+            "When the next escalation step is due if nobody acknowledges the alert; null "
+            "once acknowledged or for an alert that does not escalate."
+        ),
+    )
 
     class Meta:
         model = Alert
@@ -378,8 +392,18 @@ class AlertListSerializer(serializers.ModelSerializer):
             "assigned_to",
             "victims_total",
             "escalated_at",
+            "escalation_tier",
+            "next_escalation_at",
             "version",
         ]
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_next_escalation_at(self, alert: Alert) -> str | None:
+        # Kept on the row after the alert leaves the queue (the sweep looks at queued alerts
+        # only): shown only while it still counts.
+        if alert.status != Alert.Status.QUEUED or alert.next_escalation_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(alert.next_escalation_at)
 
 
 class AlertEventSerializer(serializers.ModelSerializer):

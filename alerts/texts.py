@@ -23,7 +23,12 @@ from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 NOTIFIED = "notified"
-ESCALATED = "escalated"
+ESCALATED = "escalated"  # the one-off escalation of earlier versions, kept for their lines
+# A step of an escalation policy (alerts.services.escalation): the tier, who was told (in
+# every language), how long the alert had waited and how many were told; the late form also
+# says how many steps were skipped while the scheduler was down.
+ESCALATED_STEP = "escalated.step"
+ESCALATED_STEP_LATE = "escalated.step_late"
 # The community was told what happened: how (alerts.models.InformedHow, in every language),
 # when (mission time, as the timeline writes it) and by whom.
 COMMUNITY_INFORMED = "community_informed"
@@ -41,6 +46,16 @@ SYSTEM_TEXTS: dict[str, Promise] = {
         "Not acknowledged within %(minutes)s minute",
         "Not acknowledged within %(minutes)s minutes",
         "minutes",
+    ),
+    ESCALATED_STEP: ngettext_lazy(
+        "Tier %(tier)s (%(who)s): not acknowledged after %(minutes)s min, %(count)s person told",
+        "Tier %(tier)s (%(who)s): not acknowledged after %(minutes)s min, %(count)s people told",
+        "count",
+    ),
+    ESCALATED_STEP_LATE: ngettext_lazy(
+        "Tier %(tier)s (%(who)s): not acknowledged after %(minutes)s min, %(count)s told; %(missed)s earlier step was skipped while escalation was stopped",
+        "Tier %(tier)s (%(who)s): not acknowledged after %(minutes)s min, %(count)s told; %(missed)s earlier steps were skipped while escalation was stopped",
+        "missed",
     ),
     COMMUNITY_INFORMED: _("%(how)s, %(when)s, by %(by)s"),
     SAME_PLACE_24H: _("same location and category within 24 hours"),

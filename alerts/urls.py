@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alerts import views
+from alerts import escalation_views, views
 
 app_name = "alerts"
 urlpatterns = [
@@ -11,10 +11,26 @@ urlpatterns = [
     path("alerts/mine/", views.my_alerts, name="my_alerts"),
     path("alerts/identity-views/", views.identity_views, name="identity_views"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
+    # The link of an escalation email (a GET page; the generic action path below is POST only).
+    path(
+        "alerts/<int:pk>/acknowledge-now/",
+        escalation_views.alert_acknowledge_page,
+        name="alert_acknowledge_page",
+    ),
     path("alerts/<int:pk>/follow-up/<str:what>/", views.alert_follow_up, name="alert_follow_up"),
     path("alerts/<int:pk>/<str:action>/", views.alert_action, name="alert_action"),
     path("queue/", views.queue, name="queue"),
     path("queue/rows/", views.queue_rows, name="queue_rows"),
+    path(
+        "queue/escalation-policies/",
+        escalation_views.escalation_policy_list,
+        name="escalation_policies",
+    ),
+    path(
+        "queue/escalation-policies/<int:pk>/",
+        escalation_views.escalation_policy_edit,
+        name="escalation_policy_edit",
+    ),
     # The installable alert form: the worker at the root, so that its scope covers the form.
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),

@@ -581,9 +581,10 @@ def _rows_template_fingerprint() -> str:
     return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
-def _rows_etag(request: HttpRequest, state: list[tuple[int, int]], total: int) -> str:
+def _rows_etag(request: HttpRequest, state: list[tuple[int, ...]], total: int) -> str:
     """What the rows show, as a validator: which alerts, in which order, at which version
-    (every transition, assignment and escalation bumps it), and the reader and language.
+    (every transition and assignment bumps it) and escalation step, and the reader and
+    language.
     Waiting times are counted in the browser from timestamps, so time alone changes
     nothing. (A renamed category or place shows at the next change or page load.)"""
     parts = [
@@ -591,7 +592,7 @@ def _rows_etag(request: HttpRequest, state: list[tuple[int, int]], total: int) -
         str(request.user.pk),
         get_language() or "",
         str(total),
-        *(f"{pk}.{version}" for pk, version in state),
+        *(".".join(map(str, row)) for row in state),
     ]
     return hashlib.sha256(" ".join(parts).encode()).hexdigest()[:32]
 
@@ -606,7 +607,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
         "total": total,
         "limit": QUEUE_LIMIT,
         "now": timezone.now(),
-        "etag": _rows_etag(request, [(a.pk, a.version) for a in rows], total),
+        "etag": _rows_etag(request, [(a.pk, a.version, a.escalation_step) for a in rows], total),
     }
 
 
@@ -641,7 +642,7 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.headers.get("If-None-Match"):
         _form, qs = _queue_rows_query(request)
-        state = list(qs.values_list("pk", "version")[:QUEUE_LIMIT])
+        state = list(qs.values_list("pk", "version", "escalation_step")[:QUEUE_LIMIT])
         etag = _rows_etag(request, state, qs.count())
         not_modified = get_conditional_response(request, etag=quote_etag(etag))
         if not_modified is not None:

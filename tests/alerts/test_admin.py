@@ -18,6 +18,7 @@ from alerts.models import (
     RoutingRule,
     Triangulation,
 )
+from alerts.services.escalation import PolicyInput, escalation_policy_update
 from clas.models import Role, User
 from tests import factories as f
 from tests.conftest import Mission
@@ -64,6 +65,11 @@ def alert(mission: Mission) -> Alert:
     ReferenceCounter.objects.create(year=2026, last=42)
     IdentityView.objects.create(
         user=mission.coordinator, alert=alert, where=IdentityView.Where.PAGE
+    )
+    escalation_policy_update(
+        queue_id=mission.queue_a.pk,
+        user=mission.admin,
+        data=PolicyInput(repeat_minutes=30, tiers=[(0, "officers"), (15, "senior_officer")]),
     )
     return alert
 

@@ -74,7 +74,14 @@ def test_system_lines_are_stored_as_codes_not_in_the_writer_s_language(
     escalated = first.events.get(kind=AlertEvent.Kind.ESCALATED)
     duplicate = second.events.get(kind=AlertEvent.Kind.DUPLICATE)
     assert (notified.note, notified.code, notified.params) == ("", "notified", {"count": 2})
-    assert (escalated.note, escalated.code, escalated.params) == ("", "escalated", {"minutes": 15})
+    assert (escalated.note, escalated.code) == ("", "escalated.step_late")
+    assert escalated.params == {
+        "tier": 2,
+        "who": {"en": "senior officer", "fr": "officier supérieur"},
+        "minutes": 16,
+        "count": 1,
+        "missed": 1,
+    }
     assert (duplicate.note, duplicate.code) == ("", texts.SAME_PLACE_24H)
     assert duplicate.data["alert_id"] == first.pk
     assert AlertLink.objects.get(from_alert=second).reason == texts.SAME_PLACE_24H
@@ -88,7 +95,10 @@ def test_a_timeline_written_in_french_reads_in_english_for_an_english_reader(
     lines = _timeline(mission.hq, first, "en")
 
     assert any("Officers notified: 2 people notified by email" in line for line in lines)
-    assert any("Escalated: Not acknowledged within 15 minutes" in line for line in lines)
+    assert any(
+        "Escalated: Tier 2 (senior officer): not acknowledged after 16 min, 1 told" in line
+        for line in lines
+    )
     assert not any(re.search(r"averti|accusée|Escaladée", line) for line in lines)
     duplicate_lines = _timeline(mission.hq, second, "en")
     assert any(
@@ -115,7 +125,9 @@ def test_a_timeline_written_in_english_reads_in_french_with_french_typography(
         f"Officiers notifiés{NBSP}: 2 personnes averties par courriel" in line for line in lines
     )
     assert any(
-        f"Escaladée{NBSP}: Réception non accusée dans les 15 minutes" in line for line in lines
+        f"Escaladée{NBSP}: Niveau 2 (officier supérieur){NBSP}: réception non accusée après 30 min"
+        in line
+        for line in lines
     )
     assert not any("notified by email" in line for line in lines)
 
@@ -212,5 +224,6 @@ def test_the_escalation_email_is_in_the_senior_officer_s_language(mission: Missi
     [message] = mail.outbox
     assert message.to == [mission.force.email]
     assert message.subject.startswith(f"ESCALATED {alert.reference}: not acknowledged")
-    assert "has not been acknowledged within 15 minutes" in message.body
+    assert "has waited 1 h 00 min and nobody has acknowledged it" in message.body
+    assert "Escalation tier 2 (senior officer), reminder 1." in message.body
     assert "Queue: " in message.body and "File" not in message.body

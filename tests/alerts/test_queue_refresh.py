@@ -104,7 +104,11 @@ def test_a_change_in_the_rows_changes_the_etag(mission: Mission, change: str) ->
     elif change == "acknowledged":
         services.alert_acknowledge(alert_id=alert.pk, user=mission.force)
     elif change == "escalated":
-        services.alert_escalate(alert_id=alert.pk)
+        # An escalation step changes neither the version nor the status: its step counter.
+        Alert.objects.filter(pk=alert.pk).update(urgency="Immediate")
+        assert services.alert_escalate(
+            alert_id=alert.pk, now=alert.routed_at + dt.timedelta(minutes=16)
+        )
     elif change == "assigned":
         services.alert_assign(alert_id=alert.pk, user=mission.force, officer_id=other.pk)
     elif change == "outcome":

@@ -87,7 +87,10 @@ def test_the_sweep_releases_its_lock_so_the_next_run_works(mission: Mission) -> 
 
 def test_the_escalation_task_skips_while_another_run_holds_the_lock(mission: Mission) -> None:
     alert = log(mission, urgency="Immediate")
-    Alert.objects.filter(pk=alert.pk).update(routed_at=timezone.now() - dt.timedelta(hours=1))
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    Alert.objects.filter(pk=alert.pk).update(
+        routed_at=an_hour_ago, next_escalation_at=an_hour_ago + dt.timedelta(minutes=10)
+    )
     cache.add("lock:alerts.escalate_overdue", "another-worker", 300)
 
     assert tasks.escalate_overdue_alerts() == {"skipped": 1}

@@ -84,7 +84,9 @@ def test_the_timeline_reads_in_each_reader_s_language(
     officer.goto(url)
     timeline = officer.locator("ol.timeline")
     expect(timeline).to_contain_text("Officers notified: 2 people notified by email")
-    expect(timeline).to_contain_text("Escalated: Not acknowledged within 15 minutes")
+    expect(timeline).to_contain_text(
+        "Escalated: Tier 2 (senior officer): not acknowledged after 16 min"
+    )
     expect(timeline).to_contain_text("Patrouille partie de la base à 14 h.")  # as typed
     expect(timeline).not_to_contain_text("courriel")
     timeline.scroll_into_view_if_needed()
@@ -96,7 +98,9 @@ def test_the_timeline_reads_in_each_reader_s_language(
     coordinator.goto(url)
     timeline = coordinator.locator("ol.timeline")
     expect(timeline).to_contain_text(f"Officiers notifiés{NBSP}: 2 personnes averties par courriel")
-    expect(timeline).to_contain_text(f"Escaladée{NBSP}: Réception non accusée dans les 15 minutes")
+    expect(timeline).to_contain_text(
+        f"Escaladée{NBSP}: Niveau 2 (officier supérieur){NBSP}: réception non accusée après 16 min"
+    )
     expect(timeline).not_to_contain_text("notified by email")
     screenshot(coordinator, f"language-timeline-fr-{size}")
     _check_page(coordinator, coordinator_log)

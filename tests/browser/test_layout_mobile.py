@@ -97,6 +97,10 @@ def _mission_data(mission: Mission) -> dict[str, str]:
         routed_at=now - dt.timedelta(minutes=40),
         created_at=now - dt.timedelta(minutes=41),
         escalated_at=now - dt.timedelta(minutes=20),
+        # Tier 2 (the senior officer) reached at 15 minutes, reminded at 45.
+        escalation_step=3,
+        escalation_tier=2,
+        next_escalation_at=now + dt.timedelta(minutes=5),
     )
     answered = f.AlertFactory(
         location=mission.base_a,
@@ -211,6 +215,14 @@ def test_nothing_is_clipped_and_every_target_is_big_enough(
         "button[type=submit]"
     )
     expect(button).to_have_text(in_language(language, "Acknowledge"))
+    # The tier reached and the time to the next step, inside the row at every size.
+    state = officer.locator("#queue-rows tr", has_text=urls["escalated"]).locator(
+        ".escalation-state"
+    )
+    expect(state).to_be_visible()
+    state_box = state.bounding_box()
+    viewport = SIZES[size]["viewport"]["width"]
+    assert state_box is not None and state_box["x"] + state_box["width"] <= viewport
     box = button.bounding_box()
     width = SIZES[size]["viewport"]["width"]
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width

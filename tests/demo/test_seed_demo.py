@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
@@ -516,3 +517,42 @@ def test_sources_are_encrypted_by_the_seed_and_the_bulk_path() -> None:
             assert (token == "") is (text == "")
             if text:
                 assert token.startswith("gAAAA") and text not in token
+
+
+# --- escalation ---------------------------------------------------------------------------
+
+
+def test_every_demo_queue_has_the_default_escalation_policy_and_an_operations_centre() -> None:
+    for queue in TriangulationQueue.objects.all():
+        tiers = queue.escalation_policy.tiers.order_by("number")
+        assert [(t.delay_minutes, t.recipients) for t in tiers] == [
+            (0, "officers"),
+            (10, "on_duty"),
+            (15, "senior_officer"),
+            (30, "operations_centre"),
+        ]
+        assert queue.escalation_policy.repeat_minutes == 30
+        assert queue.operations_centre_email
+
+
+def test_only_recent_urgent_alerts_wait_unacknowledged_and_their_steps_are_taken() -> None:
+    from alerts.services import escalation
+
+    now = timezone.now()
+    waiting = Alert.objects.filter(status="queued").filter(escalation.URGENT)
+    assert waiting.exists()
+    for alert in waiting:
+        assert now - alert.routed_at < dt.timedelta(hours=1), alert.reference
+        assert alert.escalation_step >= 1 and alert.escalation_tier is not None
+        assert alert.next_escalation_at > now, alert.reference
+
+
+def test_the_first_sweep_after_seeding_sends_no_escalation() -> None:
+    from django.core import mail
+
+    from alerts.services import escalation
+
+    mail.outbox.clear()
+
+    assert escalation.alert_escalate_overdue() == {"escalated": 0}
+    assert mail.outbox == []

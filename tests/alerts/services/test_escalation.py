@@ -52,20 +52,24 @@ def test_the_flash_email_never_carries_the_source_identity(mission: Mission) -> 
 
 
 # --- escalation ---------------------------------------------------------------------------
+# The policy over time is tested in tests/alerts/test_escalation_policy.py; these are the
+# cases of the one-off escalation it replaced, under the default policy.
 
 
-def test_an_unacknowledged_immediate_alert_escalates_once_past_the_limit(
+def test_an_unacknowledged_immediate_alert_reaches_the_senior_officer_at_15_minutes(
     mission: Mission,
 ) -> None:
     alert = log(mission, urgency="Immediate")
-    later = alert.routed_at + dt.timedelta(minutes=mission.queue_a.ack_limit_minutes + 1)
+    mail.outbox.clear()
+    later = alert.routed_at + dt.timedelta(minutes=16)
 
     first = services.alert_escalate_overdue(now=later)
     second = services.alert_escalate_overdue(now=later + dt.timedelta(minutes=5))
 
     assert (first, second) == ({"escalated": 1}, {"escalated": 0})
     event = alert.events.get(kind=AlertEvent.Kind.ESCALATED)
-    assert event.data["senior_officer_id"] == mission.force.pk
+    assert (event.data["tier"], event.data["recipients"]) == (2, "senior_officer")
+    assert event.data["user_ids"] == [mission.force.pk]
     # The senior officer reads French.
     [message] = [m for m in mail.outbox if "ESCALADÉE" in m.subject]
     assert message.to == [mission.force.email]
@@ -73,9 +77,9 @@ def test_an_unacknowledged_immediate_alert_escalates_once_past_the_limit(
     assert Alert.objects.get(pk=alert.pk).escalated_at == later
 
 
-def test_an_immediate_alert_does_not_escalate_before_the_limit(mission: Mission) -> None:
+def test_an_immediate_alert_does_not_escalate_before_the_first_tier(mission: Mission) -> None:
     alert = log(mission, urgency="Immediate")
-    sooner = alert.routed_at + dt.timedelta(minutes=mission.queue_a.ack_limit_minutes - 1)
+    sooner = alert.routed_at + dt.timedelta(minutes=9)
 
     assert services.alert_escalate_overdue(now=sooner) == {"escalated": 0}
     assert not alert.events.filter(kind=AlertEvent.Kind.ESCALATED).exists()
@@ -84,6 +88,7 @@ def test_an_immediate_alert_does_not_escalate_before_the_limit(mission: Mission)
 def test_an_acknowledged_alert_does_not_escalate(mission: Mission) -> None:
     alert = log(mission, urgency="Immediate")
     services.alert_acknowledge(alert_id=alert.pk, user=mission.force)
+    mail.outbox.clear()
 
     later = alert.routed_at + dt.timedelta(hours=2)
 
@@ -91,24 +96,22 @@ def test_an_acknowledged_alert_does_not_escalate(mission: Mission) -> None:
     assert mail.outbox == []
 
 
-def test_an_expected_alert_does_not_escalate(mission: Mission) -> None:
+def test_an_expected_alert_of_extreme_severity_escalates(mission: Mission) -> None:
     alert = log(mission, urgency="Expected", severity="Extreme")
-    mail.outbox.clear()
+
+    later = alert.routed_at + dt.timedelta(minutes=11)
+
+    assert services.alert_escalate_overdue(now=later) == {"escalated": 1}
+
+
+def test_an_expected_alert_of_moderate_severity_does_not_escalate(mission: Mission) -> None:
+    alert = log(mission, urgency="Expected", severity="Moderate")
 
     later = alert.routed_at + dt.timedelta(hours=2)
 
     assert services.alert_escalate_overdue(now=later) == {"escalated": 0}
-
-
-def test_the_limit_is_the_one_of_the_alerts_queue(mission: Mission) -> None:
-    mission.queue_a.ack_limit_minutes = 60
-    mission.queue_a.save()
-    alert = log(mission, urgency="Immediate")
-
-    at_30 = services.alert_escalate_overdue(now=alert.routed_at + dt.timedelta(minutes=30))
-    at_61 = services.alert_escalate_overdue(now=alert.routed_at + dt.timedelta(minutes=61))
-
-    assert (at_30, at_61) == ({"escalated": 0}, {"escalated": 1})
+    assert services.alert_escalate(alert_id=alert.pk, now=later) is False
+    assert Alert.objects.get(pk=alert.pk).next_escalation_at is None
 
 
 def test_an_escalated_alert_can_still_be_acknowledged(mission: Mission) -> None:
@@ -116,5 +119,17 @@ def test_an_escalated_alert_can_still_be_acknowledged(mission: Mission) -> None:
     services.alert_escalate_overdue(now=alert.routed_at + dt.timedelta(hours=1))
 
     result = services.alert_acknowledge(alert_id=alert.pk, user=mission.force)
+
+    assert result.status == Alert.Status.ACKNOWLEDGED
+
+
+def test_an_alert_escalating_keeps_its_version_so_an_open_page_still_acknowledges(
+    mission: Mission,
+) -> None:
+    alert = log(mission, urgency="Immediate")
+    seen = alert.version
+    services.alert_escalate_overdue(now=alert.routed_at + dt.timedelta(minutes=16))
+
+    result = services.alert_acknowledge(alert_id=alert.pk, user=mission.force, version=seen)
 
     assert result.status == Alert.Status.ACKNOWLEDGED
