@@ -3,8 +3,9 @@
 Alerts number in the millions over the years: every foreign key to an alert is a raw id,
 list pages never count the whole table, and related rows are fetched with the list.
 Alerts are logged and moved along their lifecycle only by alerts.services (timeline,
-outbox, routing): the admin corrects what was written, never the state, and never adds
-or deletes an alert. The timeline and the outbox are read-only.
+outbox, routing): the admin corrects what was written, through the same service and rules
+(alerts.services.correction, a line on the timeline), never the state, and never adds or
+deletes an alert. The timeline and the outbox are read-only.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from alerts import services
@@ -32,7 +36,8 @@ from alerts.models import (
     Triangulation,
     TriangulationQueue,
 )
-from clas.admin import ReadOnlyInlineMixin
+from alerts.services.correction import CORRECTABLE_FIELDS, stale_message
+from clas.admin import ReadOnlyInlineMixin, ServiceWritesAdmin
 from clas.permissions import may_see_sensitive_details
 
 REFERENCE_RE = re.compile(r"^\s*ALT-\d{4}-\d+\s*$", re.IGNORECASE)
@@ -158,8 +163,64 @@ LIFECYCLE_FIELDS = (
 SOURCE_IDENTITY_FIELDS = ("source_name", "source_contact")
 
 
+class AlertCorrectionForm(forms.ModelForm):
+    """An admin's correction, checked by the rules of intake before the service saves it.
+
+    The form carries the version it was opened at, and each field the value it showed
+    (`show_hidden_initial`): saved against an alert someone changed since, it is refused
+    with the fields they changed instead of silently writing over them.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Alert
+        fields = sorted(CORRECTABLE_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name in CORRECTABLE_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        alert = self.instance
+        loaded = cleaned.get("loaded_version")
+        if alert.pk is not None and loaded is not None and loaded != alert.version:
+            raise ValidationError(stale_message(alert, loaded, self._changed_since_opened()))
+        try:
+            services.alert_correction_check(alert=alert, changes=self.corrections())
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+    def corrections(self) -> dict[str, Any]:
+        """What the admin changed in the form, by field."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in CORRECTABLE_FIELDS and name in self.cleaned_data
+        }
+
+    def _changed_since_opened(self) -> list[str]:
+        """The labels of the fields whose stored value differs from what the form showed."""
+        changed = []
+        for name, field in self.fields.items():
+            if not field.show_hidden_initial:
+                continue
+            shown = field.hidden_widget().value_from_datadict(
+                self.data, self.files, self.add_initial_prefix(name)
+            )
+            if field.has_changed(self.get_initial_for_field(field, name), shown):
+                changed.append(str(capfirst(field.label or name)))
+        return changed
+
+
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ServiceWritesAdmin):
+    form = AlertCorrectionForm
     list_display = (
         "reference",
         "reported_at",
@@ -193,7 +254,19 @@ class AlertAdmin(admin.ModelAdmin):
     readonly_fields = LIFECYCLE_FIELDS
     inlines = (AlertEventInline, TriangulationInline, AlertLinkInline, AlertDispatchInline)
     fieldsets = (
-        (None, {"fields": ("reference", "status", "queue", "assigned_to", "logged_by")}),
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "status",
+                    "queue",
+                    "assigned_to",
+                    "logged_by",
+                    "loaded_version",
+                )
+            },
+        ),
         (
             _("Source"),
             {"fields": ("source_type", "source_can", "source_name", "source_contact")},
@@ -259,6 +332,18 @@ class AlertAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
         # No alert is ever lost.
         return False
+
+    def save_model(
+        self, request: HttpRequest, obj: Alert, form: AlertCorrectionForm, change: bool
+    ) -> None:
+        saved = services.alert_correct(
+            alert=obj,
+            actor=request.user,
+            changes=form.corrections(),
+            via="admin",
+            version=form.cleaned_data.get("loaded_version"),
+        )
+        obj.version = saved.version
 
     def get_fieldsets(self, request: HttpRequest, obj: Alert | None = None) -> list:
         if may_see_sensitive_details(request.user):

@@ -14,11 +14,14 @@ lines already written keep saying what was checked then.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.functional import Promise
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +38,11 @@ COMMUNITY_INFORMED = "community_informed"
 # The duplicate rules of alerts.services.routing, thresholds included.
 SAME_PLACE_24H = "duplicate.same_place_24h"
 WITHIN_5KM_24H = "duplicate.within_5km_24h"
+# An admin corrected the alert's facts (alerts.services.correction): params `changes`
+# {field: [old, new]} and `redacted` [fields that changed, values not kept].
+CORRECTED = "corrected"
+# How long a text stays on a timeline line; the whole value is kept in the event's data.
+CORRECTED_TEXT_LENGTH = 80
 
 # Code -> text with %(name)s parameters; a plural text chooses its form on the parameter
 # named in ngettext_lazy.
@@ -65,7 +73,7 @@ SYSTEM_TEXTS: dict[str, Promise] = {
 
 def coded(code: str, **params: Any) -> dict[str, Any]:
     """What is stored for a system text: `{"code": ..., "params": {...}}`."""
-    if code not in SYSTEM_TEXTS:
+    if code not in SYSTEM_TEXTS and code not in WORDED:
         raise ValueError(f"Unknown system text {code!r}")
     return {"code": code, "params": params}
 
@@ -73,6 +81,11 @@ def coded(code: str, **params: Any) -> dict[str, Any]:
 def system_text(code: object, params: object = None) -> str:
     """The text of a code in the active language; "" for a code this version does not know
     or parameters that do not fit it (a stored row is never a reason for an error page)."""
+    if isinstance(code, str) and code in WORDED:
+        try:
+            return WORDED[code](params if isinstance(params, Mapping) else {})
+        except (AttributeError, FieldDoesNotExist, KeyError, TypeError, ValueError):
+            return ""
     text = SYSTEM_TEXTS.get(code) if isinstance(code, str) else None
     if text is None:
         return ""
@@ -99,3 +112,39 @@ def link_reason(reason: str) -> str:
     """Why two alerts were linked, in the active language: the system's reasons are codes,
     a reason typed by a person stays as typed."""
     return system_text(reason) or reason
+
+
+def correction_text(params: Mapping[str, Any]) -> str:
+    """An admin's correction in words: "Killed: 0 → 40; Reported by (name): changed"."""
+    # By name: alerts.models imports this module to word its timeline.
+    Alert = apps.get_model("alerts", "Alert")
+    parts = []
+    changes = params.get("changes") or {}
+    for name, (old, new) in changes.items():
+        field = Alert._meta.get_field(name)
+        parts.append(
+            str(_("%(field)s: %(old)s → %(new)s"))
+            % {
+                "field": capfirst(field.verbose_name),
+                "old": _worded_value(field, old),
+                "new": _worded_value(field, new),
+            }
+        )
+    for name in params.get("redacted") or ():
+        field = Alert._meta.get_field(name)
+        parts.append(str(_("%(field)s: changed")) % {"field": capfirst(field.verbose_name)})
+    # Translators: between the fields of a correction ("Killed: 0 → 40; Place: …").
+    return str(_("; ")).join(parts)
+
+
+def _worded_value(field: Any, value: object) -> str:
+    if value is None or value == "":
+        return str(_("(empty)"))
+    if field.choices and not isinstance(value, Mapping):
+        return str(dict(field.flatchoices).get(value, value))
+    text = str(localized(value))
+    return Truncator(" ".join(text.split())).chars(CORRECTED_TEXT_LENGTH)
+
+
+# Codes put in words by a function rather than one text: their parameters are structured.
+WORDED: dict[str, Callable[[Mapping[str, Any]], str]] = {CORRECTED: correction_text}

@@ -6,13 +6,15 @@
 - triage: the Force's actions (alerts.transitions), each under the alert's lock;
 - escalation: the flash notification and the escalation of what nobody acknowledged;
 - follow_up: the CLA's notes on their alert and when the community was informed;
-- identity: the record of every display of who reported an alert.
+- identity: the record of every display of who reported an alert;
+- correction: an admin's correction of an alert's facts, on the timeline.
 
 Callers use the package (`from alerts import services; services.alert_route(...)`).
 """
 
 from __future__ import annotations
 
+from alerts.services.correction import alert_correct, alert_correction_check
 from alerts.services.escalation import (
     alert_escalate,
     alert_escalate_overdue,
@@ -53,6 +55,8 @@ __all__ = [
     "alert_add_note",
     "alert_assign",
     "alert_close",
+    "alert_correct",
+    "alert_correction_check",
     "alert_create",
     "alert_dispatch_enqueue",
     "alert_dispatch_sweep",

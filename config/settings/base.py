@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "notifications",
     "demo",  # seeds the apps above, so it comes after them
     "ops",  # backups and restores (manage.py backup_data, restore_data)
+    "pgtrigger",
+    "pghistory",
+    "audit",  # who changed what and when, kept by PostgreSQL triggers (audit/models.py)
 ]
 
 MIDDLEWARE = [
@@ -80,11 +83,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in session ends after its role's idle time (clas.middleware).
     "clas.middleware.IdleTimeoutMiddleware",
+    # Who made each change, for the history PostgreSQL keeps (audit.context).
+    "audit.context.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login refused for too many failures into the locked-out answer.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The history triggers (audit/models.py) are not written into the migrations of the apps they
+# watch: audit installs them after each migrate, on PostgreSQL only (SQLite gets none).
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
