@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from clas import services
+from clas import services, two_factor
 from clas.models import (
     CLA,
     CommunityAlertNetwork,
@@ -155,6 +155,27 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("field_office", "sector")
     search_fields = ("username", "first_name", "last_name", "email", "phone")
     autocomplete_fields = ("field_office",)
+    actions = ("two_step_reset",)
+
+    @admin.action(description=_("Reset two-step sign-in"), permissions=["change"])
+    def two_step_reset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """For a lost phone: the user's app and recovery codes stop working, and their next
+        sign-in asks to set up again if their role requires it. Written in the admin log."""
+        reset = 0
+        for user in queryset:
+            if two_factor.devices_delete(user=user):
+                reset += 1
+                self.log_change(request, user, gettext("Reset two-step sign-in."))
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step sign-in reset for %(count)d user.",
+                "Two-step sign-in reset for %(count)d users.",
+                reset,
+            )
+            % {"count": reset},
+            messages.SUCCESS,
+        )
 
 
 # --- places ----------------------------------------------------------------------------

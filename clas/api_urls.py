@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from clas import api
+from clas.password_api import PasswordChangeView, PasswordResetView
 from clas.token_api import TokenView
 
 router = SimpleRouter()
@@ -16,5 +17,7 @@ router.register("trainings", api.TrainingViewSet, basename="training")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/password/", PasswordChangeView.as_view(), name="auth-password"),
+    path("auth/password/reset/", PasswordResetView.as_view(), name="auth-password-reset"),
     *router.urls,
 ]

@@ -32,3 +32,7 @@ class ClasConfig(AppConfig):
         from clas.middleware import session_expiry_on_login
 
         user_logged_in.connect(session_expiry_on_login, dispatch_uid="clas.session_expiry_on_login")
+
+        from clas.two_factor import session_device_note
+
+        user_logged_in.connect(session_device_note, dispatch_uid="clas.session_device_note")

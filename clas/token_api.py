@@ -2,7 +2,9 @@
 
 `POST /api/v1/auth/token/` is the twin of the login page: the same authentication backends,
 so the same lockout (django-axes, README "Security: accounts") and the same refusal whether
-the username exists or not. Only a hash of the token is stored.
+the username exists or not. An account with two-step sign-in sends its code as `otp`, checked
+as the page checks it (clas.two_factor): a wrong one counts as a failed sign-in. Only a hash of
+the token is stored.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, user_logged_in
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
@@ -21,6 +24,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from clas import two_factor
+from clas.models import User
 from clas.services import api_token_create, api_token_revoke
 from core.api import detail_error, field_errors
 from core.throttling import TokenRateThrottle
@@ -30,6 +35,17 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label=_("Username"), max_length=150)
     password = serializers.CharField(
         label=_("Password"), max_length=4096, trim_whitespace=False, write_only=True
+    )
+    otp = serializers.CharField(
+        label=_("Code"),
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_(
+            "For an account with two-step sign-in: the 6-digit code of its authenticator app, "
+            "or one of its recovery codes."
+        ),
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -41,8 +57,33 @@ class TokenRequestSerializer(serializers.Serializer):
                 _("The username and password do not match an active account."),
                 code="authorization",
             )
+        _second_step_check(request, user, attrs.get("otp", ""))
         attrs["user"] = user
         return attrs
+
+
+def _second_step_check(request: HttpRequest, user: User, code: str) -> None:
+    """The code, for an account that owes one; the same rules as the sign-in page."""
+    if not two_factor.two_factor_enabled(user):
+        if two_factor.two_factor_required(user):
+            raise serializers.ValidationError(
+                {
+                    "otp": _(
+                        "Your role must use two-step sign-in: sign in once in the browser to "
+                        "set it up, then take a token with its code."
+                    )
+                },
+                code="two_factor_setup",
+            )
+        return
+    if not code:
+        raise serializers.ValidationError(
+            {"otp": _("Enter the code of your authenticator app.")}, code="required"
+        )
+    try:
+        two_factor.code_check_counted(request=request, user=user, code=code)
+    except two_factor.CodeRefused as exc:
+        raise serializers.ValidationError({"otp": [exc.message]}, code="invalid") from exc
 
 
 class TokenSerializer(serializers.Serializer):
@@ -80,7 +121,12 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: field_errors(_("Missing fields, or a username and password that do not match.")),
+            400: field_errors(
+                _(
+                    "Missing fields, a username and password that do not match, or a missing "
+                    "or wrong two-step code (`otp`)."
+                )
+            ),
             429: detail_error(_("Too many attempts: signing in is paused for a while.")),
         },
         auth=[],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clas import views
+from clas import otp_views, views
 
 app_name = "clas"
 urlpatterns = [
@@ -18,4 +18,13 @@ urlpatterns = [
     path("networks/<int:pk>/", views.network_detail, name="network_detail"),
     path("trainings/", views.training_list, name="training_list"),
     path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
+    path("accounts/two-step/", otp_views.two_step, name="two_step"),
+    path("accounts/two-step/code/", otp_views.two_step_verify, name="two_step_verify"),
+    path("accounts/two-step/set-up/", otp_views.two_step_setup, name="two_step_setup"),
+    path("accounts/two-step/turn-off/", otp_views.two_step_disable, name="two_step_disable"),
+    path(
+        "accounts/two-step/recovery-codes/",
+        otp_views.two_step_recovery_codes_new,
+        name="two_step_recovery_codes_new",
+    ),
 ]

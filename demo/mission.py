@@ -43,6 +43,7 @@ from clas.models import (
     Training,
     User,
 )
+from clas.two_factor import demo_device_set
 from demo import data
 from protection_plans.models import Measure, PlanVersion, ProtectionPlan, Threat, VulnerableGroup
 
@@ -805,6 +806,10 @@ def staff_seed(
     ]
     encoded = make_password(password)  # hashed once: the same password for every demo login
     User.objects.filter(username__in=DEMO_USERNAMES).update(password=encoded, is_active=True)
+    # HQ and admins confirm each sign-in with a code: their demo logins get an authenticator
+    # device with the public demo secret (README "Demo logins", `manage.py demo_code`).
+    for user in (hq[0], admins[0]):
+        demo_device_set(user=user)
     return Staff(coordinators=coordinators, officers=officers, hq=hq, admins=admins)
 
 

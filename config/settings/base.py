@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "axes",
+    # Two-step sign-in: codes from an authenticator app, and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -87,6 +91,10 @@ MIDDLEWARE = [
     "audit.context.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Which device, if any, confirmed the session's second step (django-otp); then a session
+    # that owes one reaches only the pages that ask for it (clas.middleware).
+    "django_otp.middleware.OTPMiddleware",
+    "clas.middleware.TwoFactorRequiredMiddleware",
     # Last: turns a login refused for too many failures into the locked-out answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,6 +193,18 @@ SESSION_IDLE_SECONDS_MISSION_WIDE = 60 * env_int("SESSION_IDLE_MINUTES_HQ", 8 * 
 SESSION_IDLE_SECONDS = 60 * env_int("SESSION_IDLE_MINUTES", 12 * 60, minimum=5)
 SESSION_COOKIE_AGE = max(SESSION_IDLE_SECONDS_MISSION_WIDE, SESSION_IDLE_SECONDS)
 
+# Two-step sign-in (README "Security: accounts"): these roles, and staff who reach the admin
+# site when "admin" is among them, must confirm each sign-in with a code from an authenticator
+# app; anyone else may choose to. Test settings turn it off for the tests that do not test it.
+OTP_REQUIRED_ROLES: tuple[str, ...] = ("hq", "admin")
+# Admin pages never show the secret of a device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Reset emails asked for, per address and per email address, within the window; past it the
+# request is refused and nothing is sent.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5, minimum=1)
+PASSWORD_RESET_WINDOW_SECONDS = 60 * env_int("PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -216,6 +236,8 @@ STORAGES = {
 
 # Mission geography: alerts outside this box are refused (CAR with a margin).
 MISSION_NAME = env_str("MISSION_NAME", "MINUSCA")
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = f"{MISSION_NAME} early warning"
 MISSION_BOUNDS = {"min_lat": 2.0, "max_lat": 11.5, "min_lon": 14.0, "max_lon": 27.8}
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")

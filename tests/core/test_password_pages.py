@@ -116,3 +116,57 @@ def test_the_menu_links_to_the_password_change(client: Client, mission) -> None:
     page = parse(client.get(reverse("password_change")).content)
 
     assert page.find_all("a", class_="who-password", href=reverse("password_change"))
+
+
+# --- how many reset emails ----------------------------------------------------------------
+
+
+def _ask(client: Client, email: str, address: str = "10.0.0.1"):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+def test_five_resets_an_hour_by_default_then_the_page_refuses_in_french(db) -> None:
+    f.UserFactory(username="amina", email="amina@mission.test")
+    client = Client(headers={"Accept-Language": "fr"})
+    for _ in range(5):
+        assert _ask(client, "amina@mission.test").status_code == 302
+
+    refused = _ask(client, "amina@mission.test")
+
+    assert refused.status_code == 429
+    page = parse(refused.content)
+    [error] = page.find_all("span", class_="field-error", id="id_email_error_1")
+    assert "Trop de demandes" in error.text and "60 minutes" in error.text
+    assert page.find_all("a", href="#id_email")
+    assert len(mail.outbox) == 5
+
+
+def test_the_limit_counts_per_email_address_from_any_address(db, settings) -> None:
+    settings.PASSWORD_RESET_LIMIT = 2
+    f.UserFactory(username="amina", email="amina@mission.test")
+    client = Client()
+    _ask(client, "amina@mission.test", address="10.0.0.1")
+    _ask(client, "Amina@Mission.test", address="10.0.0.2")
+
+    refused = _ask(client, "amina@mission.test", address="10.0.0.3")
+
+    assert refused.status_code == 429
+    assert len(mail.outbox) == 2
+    # Another address is not held back by it.
+    f.UserFactory(username="bob", email="bob@mission.test")
+    assert _ask(client, "bob@mission.test", address="10.0.0.3").status_code == 302
+
+
+def test_the_limit_counts_per_requesting_address_whatever_the_email(db, settings) -> None:
+    settings.PASSWORD_RESET_LIMIT = 2
+    f.UserFactory(username="amina", email="amina@mission.test")
+    client = Client()
+    _ask(client, "nobody@mission.test")
+    _ask(client, "someone@mission.test")
+
+    refused = _ask(client, "amina@mission.test")
+
+    assert refused.status_code == 429
+    assert mail.outbox == []
+    assert _ask(client, "amina@mission.test", address="10.0.0.9").status_code == 302
+    assert len(mail.outbox) == 1
