@@ -491,6 +491,19 @@ class AlertDetailSerializer(AlertListSerializer):
             "logged on their behalf. Null otherwise."
         )
     )
+    # Declared so that the schema lists the empty value of an alert not yet that far.
+    outcome = serializers.ChoiceField(
+        choices=Alert.Outcome.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Outcome of the triangulation; empty until recorded."),
+    )
+    response = serializers.ChoiceField(
+        choices=Alert.Response.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The mission's response; empty until recorded."),
+    )
     timeline = AlertEventSerializer(source="events", many=True, read_only=True)
 
     class Meta(AlertListSerializer.Meta):

@@ -7,6 +7,8 @@ from core import health
 
 # A database outage met outside a view is a 503 too (core.middleware handles those in views).
 handler500 = "core.views.server_error"
+# Under /api/ a JSON 404, pages elsewhere.
+handler404 = "core.views.page_not_found"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

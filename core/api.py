@@ -93,12 +93,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("Why the request was refused."))
 
 
-FIELD_ERRORS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "Messages per input field; `non_field_errors` for the request as a whole.",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-    "example": {"occurred_at": ["The time it happened cannot be in the future."]},
-}
+# Messages per field, or a `detail` for a body that cannot be read at all (core.schema).
+FIELD_ERRORS_SCHEMA: dict[str, Any] = {"$ref": "#/components/schemas/ValidationErrors"}
 
 
 def field_errors(description: str) -> OpenApiResponse:

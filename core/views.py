@@ -27,6 +27,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import defaults
+from rest_framework.exceptions import NotFound
 
 from core.navigation import nav_links, role_home_url
 
@@ -140,6 +141,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_database_outage(sys.exc_info()[1]):
         return database_unavailable(request)
     return defaults.server_error(request)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404. Under /api/ a JSON body, as the API's own 404s (a URL no route matches, an
+    id that is not a number), so that a client never has to read a page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def wants_json(request: HttpRequest) -> bool:

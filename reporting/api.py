@@ -94,8 +94,12 @@ class ReportSerializer(serializers.ModelSerializer):
     is_late = serializers.SerializerMethodField(
         help_text=_("Past its due time and not submitted yet.")
     )
-    pdf_url = serializers.SerializerMethodField()
-    csv_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField(
+        allow_null=True, help_text=_("Where to download the PDF; null when there is none.")
+    )
+    csv_url = serializers.SerializerMethodField(
+        allow_null=True, help_text=_("Where to download the CSV; null when there is none.")
+    )
 
     class Meta:
         model = Report

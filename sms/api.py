@@ -257,9 +257,13 @@ class CardView(APIView):
             OpenApiParameter(
                 name="lang",
                 type=OpenApiTypes.STR,
-                enum=["fr", "en"],
                 required=False,
-                description=str(_("Language of the card; the request's language by default.")),
+                description=str(
+                    _(
+                        "Language of the card: fr or en; the request's language by default, and "
+                        "for any other value."
+                    )
+                ),
             )
         ],
         responses={200: CardSerializer},

@@ -131,3 +131,74 @@ def test_without_credentials_the_api_is_closed(client: Client, mission: Mission)
     response = client.get(reverse("sector-list"))
 
     assert response.status_code in (401, 403)
+
+
+def _ref_name(schema_or_ref: dict[str, Any]) -> str:
+    return schema_or_ref["$ref"].rsplit("/", 1)[1]
+
+
+def test_schema_documents_the_errors_every_operation_may_give(schema: dict[str, Any]) -> None:
+    create = schema["paths"]["/api/v1/alerts/"]["post"]["responses"]
+    retrieve = schema["paths"]["/api/v1/locations/{id}/"]["get"]["responses"]
+    listing = schema["paths"]["/api/v1/locations/"]["get"]["responses"]
+
+    assert {"400", "401", "403", "413", "415", "429"} <= set(create)
+    assert {"401", "403", "404", "429"} <= set(retrieve)
+    assert "400" not in retrieve  # no input to refuse
+    assert {"400", "404"} <= set(listing)  # a filter that cannot be read, a page past the end
+    assert "Retry-After" in listing["429"]["headers"]
+    detail = _ref_name(retrieve["404"]["content"]["application/json"]["schema"])
+    assert schema["components"]["schemas"][detail]["required"] == ["detail"]
+
+
+def test_a_bad_input_is_documented_as_messages_per_field_or_a_detail(
+    schema: dict[str, Any],
+) -> None:
+    response = schema["paths"]["/api/v1/alerts/{id}/close/"]["post"]["responses"]["400"]
+    name = _ref_name(response["content"]["application/json"]["schema"])
+    shapes = {_ref_name(s) for s in schema["components"]["schemas"][name]["anyOf"]}
+
+    assert shapes == {"FieldErrors", "ErrorDetail"}
+    field_errors = schema["components"]["schemas"]["FieldErrors"]
+    assert field_errors["additionalProperties"]["anyOf"][0]["type"] == "array"
+
+
+def test_schema_says_an_empty_query_parameter_is_allowed(schema: dict[str, Any]) -> None:
+    locations = _parameters(schema, "/api/v1/locations/")
+
+    assert locations["kind"]["allowEmptyValue"] is True
+    assert locations["page"]["allowEmptyValue"] is True
+
+
+def test_schema_lists_the_empty_outcome_and_response_of_an_alert(schema: dict[str, Any]) -> None:
+    alert = schema["components"]["schemas"]["AlertDetail"]["properties"]
+
+    for field in ("outcome", "response"):
+        assert {_ref_name(s) for s in alert[field]["oneOf"]} >= {"BlankEnum"}, field
+    assert schema["components"]["schemas"]["BlankEnum"]["enum"] == [""]
+
+
+def test_schema_says_a_report_may_have_no_files(schema: dict[str, Any]) -> None:
+    report = schema["components"]["schemas"]["Report"]["properties"]
+
+    assert report["pdf_url"]["nullable"] is True
+    assert report["csv_url"]["nullable"] is True
+
+
+def test_an_unknown_api_url_is_a_json_404(client: Client, mission: Mission) -> None:
+    client.force_login(mission.hq)
+
+    response = client.get("/api/v1/alerts/abc/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_unknown_page_is_still_a_page(client: Client, mission: Mission) -> None:
+    client.force_login(mission.hq)
+
+    response = client.get("/alerts/abc/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
