@@ -5,15 +5,12 @@ from __future__ import annotations
 from config.env import fernet_key_from_secret
 
 from .base import *  # noqa: F403
-from .base import DATABASES, FIELD_ENCRYPTION_KEYS, REST_FRAMEWORK, SECRET_KEY, VAR_DIR
+from .base import DATABASES, FIELD_ENCRYPTION_KEYS, REST_FRAMEWORK, SECRET_KEY
 
 DEBUG = False
 FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [fernet_key_from_secret(SECRET_KEY)]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Apart from the files of the instance run from the same checkout; each test in the test
-# process has its own directory (tests/conftest.py), the workers the tests start write here.
-MEDIA_ROOT = VAR_DIR / "test-media"
 # Tests call tasks in-process unless an integration test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -140,11 +140,16 @@ class Worker:
         ]
         if include:
             command += ["--include", ",".join(include)]
+        # The files a worker writes (compiled reports) go beside its log, never into the
+        # checkout's var/ where the local instance keeps its own.
+        var_dir = log_dir / f"{self.name}-var"
+        (var_dir / "staticfiles").mkdir(parents=True, exist_ok=True)
         environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": WORKER_SETTINGS,
             "DATABASE_URL": database_url,
             "REDIS_URL": broker_url,
+            "VAR_DIR": str(var_dir),
             "PYTHONPATH": os.pathsep.join(
                 p for p in (str(BASE_DIR), os.environ.get("PYTHONPATH", "")) if p
             ),
