@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 import pghistory
@@ -61,10 +62,9 @@ class _TrackedRequest:
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "user":
-            try:
+            # The database is down: nothing can be written to attach the user to.
+            with suppress(DatabaseError):
                 pghistory.context(**who(value))
-            except DatabaseError:
-                pass  # the database is down: nothing can be written to attach it to
         super().__setattr__(name, value)
 
 
