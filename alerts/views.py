@@ -46,6 +46,7 @@ from alerts.forms import (
     QueueFilterForm,
     form_owner_key,
 )
+from alerts.list_links import list_links_render
 from alerts.models import Alert, AlertEvent, IdentityView
 from alerts.selectors import alert_list, identity_view_list, my_alert_list, queue_list
 from alerts.timing import response_time_rows
@@ -382,10 +383,17 @@ def alert_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("-reported_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    filters = request.GET.copy()
+    filters.pop("page", None)
     return render(
         request,
         "alerts/alert_list.html",
-        {"filter_form": form, "page_obj": page, "rows": page.object_list},
+        {
+            "filter_form": form,
+            "page_obj": page,
+            "rows": page.object_list,
+            "list_links": list_links_render(request=request, query=filters.urlencode()),
+        },
     )
 
 

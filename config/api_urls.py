@@ -17,4 +17,5 @@ urlpatterns = [
     path("v1/", include("reporting.api_urls")),
     path("v1/", include("sms.api_urls")),
     path("v1/", include("notifications.api_urls")),
+    path("v1/", include("exchange.api_urls")),
 ]

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("sms.urls")),
     path("", include("notifications.urls")),
+    path("", include("exchange.urls")),
 ]

@@ -15,7 +15,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from demo import alerts, follow_up, mission
+from demo import alerts, exports, follow_up, mission
 
 
 def demo_mission_seed(*, password: str, now: float | None = None) -> dict[str, int]:
@@ -39,4 +39,6 @@ def demo_mission_seed(*, password: str, now: float | None = None) -> dict[str, i
         mission.queues_seed(sectors, staff)
         added = alerts.alerts_demo_seed(now=now)
         follow_up.follow_up_seed(now=now)
+    # After the transaction: an export's task is queued when the export is committed.
+    exports.exports_seed()
     return {"alerts_added": added}

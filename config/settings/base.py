@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 import phonenumbers
+import pycountry
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "reporting",
     "sms",
     "notifications",
+    "exchange",  # CAP 1.2 for partner systems
     "demo",  # seeds the apps above, so it comes after them
     "ops",  # backups and restores (manage.py backup_data, restore_data)
     "pgtrigger",
@@ -236,6 +238,12 @@ STORAGES = {
 
 # Mission geography: alerts outside this box are refused (CAR with a margin).
 MISSION_NAME = env_str("MISSION_NAME", "MINUSCA")
+# The country of the mission's area (ISO 3166 alpha-2): ACLED-compatible exports name it.
+MISSION_COUNTRY = env_str("MISSION_COUNTRY", "CF").upper()
+if pycountry.countries.get(alpha_2=MISSION_COUNTRY) is None:
+    raise ImproperlyConfigured(
+        f"MISSION_COUNTRY: {MISSION_COUNTRY!r} is not an ISO 3166 country code."
+    )
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = f"{MISSION_NAME} early warning"
 MISSION_BOUNDS = {"min_lat": 2.0, "max_lat": 11.5, "min_lon": 14.0, "max_lon": 27.8}
@@ -269,6 +277,7 @@ CELERY_TASK_ROUTES = {
     "reporting.tasks.*": {"queue": "reports"},
     "sms.tasks.*": {"queue": "sms"},
     "notifications.tasks.*": {"queue": "alerts"},
+    "exchange.tasks.*": {"queue": "reports"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task not acknowledged within this time is delivered again (acks_late).
@@ -407,6 +416,16 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/live$", r"^metrics$", r"^sms/
 # Links in emails point here.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# CAP 1.2 messages for partner systems (exchange app): who sends them (default: the host of
+# SITE_URL) and their status ("Exercise" on a training installation).
+CAP_SENDER = env_str("CAP_SENDER", "")
+CAP_STATUS = env_choice("CAP_STATUS", "Actual", ("Actual", "Exercise", "System", "Test", "Draft"))
+if any(character in CAP_SENDER for character in " ,<&"):
+    raise ImproperlyConfigured("CAP_SENDER may not contain spaces, commas, '<' or '&' (CAP 1.2).")
+
+# Exports of the alert list: the files are deleted this many days after they were asked for.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
+
 # Every periodic job, in one place (Celery beat, and the in-process scheduler of `make run`).
 # Crontab times are in the mission's time zone (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
@@ -414,6 +433,7 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-alerts": {"task": "alerts.tasks.escalate_overdue_alerts", "schedule": 60.0},
     "sweep-sms": {"task": "sms.tasks.sweep_sms", "schedule": 60.0},
     "sweep-alert-news": {"task": "notifications.tasks.sweep_alert_news", "schedule": 120.0},
+    "sweep-exports": {"task": "exchange.tasks.sweep_exports", "schedule": 300.0},
     "daily-digest": {
         "task": "reporting.tasks.compile_daily_digests",
         "schedule": crontab(hour=env_int("DAILY_DIGEST_HOUR", 19, minimum=0), minute=0),

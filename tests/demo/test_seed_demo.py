@@ -20,6 +20,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from alerts import texts
@@ -48,6 +49,7 @@ from clas.models import (
     User,
 )
 from demo.db import reference_format, references_reserve
+from exchange.models import Export
 from protection_plans.models import ProtectionPlan
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +60,17 @@ TIMES = ["routed_at", "acknowledged_at", "outcome_at", "responded_at", "closed_a
 
 
 @pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
-    """Seed once for the module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+def seeded(
+    django_db_setup: None, django_db_blocker: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Seed once for the module, inside a transaction rolled back at the end; the files it
+    writes (the demo exports) in a directory of its own."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        override_settings(MEDIA_ROOT=media),
+        django_db_blocker.unblock(),  # type: ignore[attr-defined]
+        transaction.atomic(),
+    ):
         os.environ.pop("DEMO_PASSWORD", None)
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         yield
@@ -83,6 +93,7 @@ def _counts() -> dict[str, int]:
         "alerts": Alert.objects.count(),
         "events": AlertEvent.objects.count(),
         "links": AlertLink.objects.count(),
+        "exports": Export.objects.count(),
     }
 
 
@@ -556,3 +567,14 @@ def test_the_first_sweep_after_seeding_sends_no_escalation() -> None:
 
     assert escalation.alert_escalate_overdue() == {"escalated": 0}
     assert mail.outbox == []
+
+
+def test_the_demo_logins_find_exports_ready_to_download() -> None:
+    ready = Export.objects.filter(status=Export.Status.DONE)
+
+    assert sorted(ready.values_list("requested_by__username", "format")) == [
+        ("demo-coordinator", "csv"),
+        ("demo-hq", "hxl"),
+        ("demo-hq", "xlsx"),
+    ]
+    assert all(export.rows_done > 0 for export in ready)
