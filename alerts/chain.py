@@ -65,6 +65,21 @@ def event_hash(
     return seal(form, alert_id=alert_id, at=at_text(at), prev_hash=prev_hash)
 
 
+def event_seal(event: Any, *, prev_hash: str) -> str:
+    """The hash of an AlertEvent (saved or not) after `prev_hash`: `event_hash` of its fields."""
+    return event_hash(
+        alert_id=event.alert_id,
+        kind=event.kind,
+        actor_id=event.actor_id,
+        at=event.at,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        note=event.note,
+        data=data_json(event.data),
+        prev_hash=prev_hash,
+    )
+
+
 def line_form(
     *, kind: str, actor_id: int | None, from_status: str, to_status: str, note: str, data: str
 ) -> tuple[str, str]:

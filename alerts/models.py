@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -530,26 +530,20 @@ class AlertEvent(models.Model):
         with transaction.atomic(savepoint=False):
             # The alert's row lock orders the writers of its timeline: the line read as the
             # latest is still the latest when this one is inserted. The services hold it
-            # already; taking it here keeps any other writer from forking the chain.
-            Alert.objects.select_for_update(no_key=True).filter(pk=self.alert_id).exists()
+            # already; taking it here keeps any other writer from forking the chain. One
+            # query: the lock and the latest line's hash together.
             latest = (
-                AlertEvent.objects.filter(alert_id=self.alert_id)
-                .order_by("-id")
-                .values_list("hash", flat=True)
+                AlertEvent.objects.filter(alert_id=OuterRef("pk")).order_by("-id").values("hash")
+            )
+            last_hash = (
+                Alert.objects.select_for_update(no_key=True)
+                .filter(pk=self.alert_id)
+                .annotate(last_hash=Subquery(latest[:1]))
+                .values_list("last_hash", flat=True)
                 .first()
             )
-            self.prev_hash = latest if latest is not None else chain.GENESIS
-            self.hash = chain.event_hash(
-                alert_id=self.alert_id,
-                kind=self.kind,
-                actor_id=self.actor_id,
-                at=self.at,
-                from_status=self.from_status,
-                to_status=self.to_status,
-                note=self.note,
-                data=chain.data_json(self.data),
-                prev_hash=self.prev_hash,
-            )
+            self.prev_hash = last_hash or chain.GENESIS
+            self.hash = chain.event_seal(self, prev_hash=self.prev_hash)
             super().save(*args, **kwargs)
 
     @property

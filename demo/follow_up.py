@@ -112,17 +112,7 @@ def _chain(events: list[AlertEvent]) -> None:
     )
     for event in events:
         event.prev_hash = last_hash.get(event.alert_id) or chain.GENESIS
-        event.hash = chain.event_hash(
-            alert_id=event.alert_id,
-            kind=event.kind,
-            actor_id=event.actor_id,
-            at=event.at,
-            from_status=event.from_status,
-            to_status=event.to_status,
-            note=event.note,
-            data=chain.data_json(event.data),
-            prev_hash=event.prev_hash,
-        )
+        event.hash = chain.event_seal(event, prev_hash=event.prev_hash)
         last_hash[event.alert_id] = event.hash
 
 

@@ -59,15 +59,20 @@ def _filtered(*, user: User, filters: Mapping[str, str]) -> AlertFilter:
     return AlertFilter(data=dict(filters), queryset=alert_list(user=user), request=_Asker(user))
 
 
+def filters_in(params: Mapping[str, Any]) -> dict[str, str]:
+    """The alert list's filters given in `params` (a query string, a form, a JSON object)."""
+    return {
+        name: str(params.get(name))
+        for name in AlertFilter.base_filters
+        if params.get(name) not in (None, "")
+    }
+
+
 def export_filters_clean(*, user: User, params: Mapping[str, Any]) -> dict[str, str]:
     """The alert list's filters found in `params`, checked in the user's scope. A value that
     cannot be read is refused, naming its filter: an export of something other than what was
     asked is worse than none."""
-    filters = {}
-    for name in AlertFilter.base_filters:
-        value = params.get(name)
-        if value not in (None, ""):
-            filters[name] = str(value)
+    filters = filters_in(params)
     checked = _filtered(user=user, filters=filters)
     if not checked.is_valid():
         raise ValidationError(

@@ -26,14 +26,6 @@ from exchange.permissions import may_export_alerts
 from exchange.selectors import export_list
 
 
-def _filters_of(data: object) -> dict[str, str]:
-    return {
-        name: data.get(name)  # type: ignore[attr-defined]
-        for name in AlertFilter.base_filters
-        if data.get(name) not in (None, "")  # type: ignore[attr-defined]
-    }
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def export_create(request: HttpRequest) -> HttpResponse:
@@ -41,7 +33,7 @@ def export_create(request: HttpRequest) -> HttpResponse:
     if not may_export_alerts(user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else request.GET
-    filters = _filters_of(data)
+    filters = services.filters_in(data)
     form = ExportForm(request.POST or None)
     filter_errors: dict[str, list[str]] = {}
     status = 200

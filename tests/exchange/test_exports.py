@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -149,7 +150,7 @@ def test_an_export_keeps_the_requesters_scope(mission: Mission, alerts, role: st
 
 
 def test_a_filter_outside_the_scope_is_refused_naming_it(mission: Mission) -> None:
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ValidationError) as caught:
         services.export_request(
             user=mission.force,
             format="csv",
