@@ -27,6 +27,7 @@ from alerts.models import (
     AlertDispatch,
     AlertEvent,
     AlertLink,
+    DutyShift,
     EscalationPolicy,
     EscalationTier,
     IdentityView,
@@ -35,6 +36,7 @@ from alerts.models import (
     ThreatCategory,
     Triangulation,
     TriangulationQueue,
+    VerificationCheck,
 )
 from alerts.services.correction import CORRECTABLE_FIELDS, stale_message
 from clas.admin import ReadOnlyInlineMixin, ServiceWritesAdmin
@@ -117,12 +119,23 @@ class TriangulationInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("requested_by")
 
 
+class VerificationCheckInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = VerificationCheck
+    fields = ("checked_at", "method", "result", "checked_by", "note")
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[VerificationCheck]:
+        return super().get_queryset(request).select_related("checked_by")
+
+
 class AlertLinkInline(admin.TabularInline):
     model = AlertLink
     fk_name = "from_alert"
     extra = 0
-    fields = ("to_alert", "kind", "reason", "created_at")
-    readonly_fields = ("created_at",)
+    fields = ("to_alert", "kind", "reason", "created_at", "decision", "decided_by", "decided_at")
+    # Decided by an officer through alerts.services.cases, which writes the timelines.
+    readonly_fields = ("created_at", "decision", "decided_by", "decided_at")
     raw_id_fields = ("to_alert",)
     verbose_name_plural = _("linked alerts")
 
@@ -252,7 +265,13 @@ class AlertAdmin(ServiceWritesAdmin):
     raw_id_fields = ("plan_threat",)
     autocomplete_fields = ("location", "category", "source_can")
     readonly_fields = LIFECYCLE_FIELDS
-    inlines = (AlertEventInline, TriangulationInline, AlertLinkInline, AlertDispatchInline)
+    inlines = (
+        AlertEventInline,
+        TriangulationInline,
+        VerificationCheckInline,
+        AlertLinkInline,
+        AlertDispatchInline,
+    )
     fieldsets = (
         (
             None,
@@ -497,3 +516,24 @@ class EscalationPolicyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class EscalationTierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("policy", "number", "delay_minutes", "recipients")
     list_select_related = ("policy__queue",)
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Rotas are kept on the queue's rota page (alerts.services.rota), which checks them."""
+
+    list_display = ("queue", "officer", "starts_at", "ends_at")
+    list_filter = ("queue",)
+    list_select_related = ("queue", "officer")
+    date_hierarchy = "starts_at"
+
+
+@admin.register(VerificationCheck)
+class VerificationCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Checks are recorded on the alert page (alerts.services.verification), with a timeline
+    line each."""
+
+    list_display = ("alert", "method", "result", "checked_by", "checked_at")
+    list_filter = ("method", "result")
+    list_select_related = ("alert", "checked_by")
+    date_hierarchy = "checked_at"

@@ -22,14 +22,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action as action_route
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
 from rest_framework.views import APIView
 
-from alerts import permissions, services
+from alerts import permissions, services, verification_api
 from alerts.filters import AlertFilter
 from alerts.models import (
     Alert,
@@ -38,6 +37,7 @@ from alerts.models import (
     IdentityView,
     ThreatCategory,
     TriangulationQueue,
+    VerificationCheck,
 )
 from alerts.selectors import alert_list, category_list, identity_view_list, queue_list
 from alerts.serializers import (
@@ -52,6 +52,8 @@ from alerts.serializers import (
     AlertResponseSerializer,
     AlertTriangulateSerializer,
     CommunityInformedSerializer,
+    DuplicateConfirmSerializer,
+    DuplicateRejectSerializer,
     FollowUpNoteSerializer,
     IdentityViewSerializer,
     QueueSerializer,
@@ -60,6 +62,7 @@ from alerts.serializers import (
 from alerts.transitions import TRANSITIONS, Transition
 from clas.models import User
 from core.api import detail_error, field_errors
+from core.keyset import KeysetPagination
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     name="Idempotency-Key",
@@ -95,6 +98,7 @@ def with_detail(qs: QuerySet[Alert], user: User) -> QuerySet[Alert]:
         Prefetch(
             "events", queryset=AlertEvent.objects.select_related("actor").order_by("at", "id")
         ),
+        Prefetch("checks", queryset=VerificationCheck.objects.select_related("checked_by")),
         Prefetch(
             "links_out",
             queryset=AlertLink.objects.filter(to_alert__in=visible).select_related("to_alert"),
@@ -106,22 +110,6 @@ def with_detail(qs: QuerySet[Alert], user: User) -> QuerySet[Alert]:
             to_attr="visible_links_in",
         ),
     )
-
-
-class AlertPagination(PageNumberPagination):
-    """Pages of 50 (up to 200 with `page_size`); a page that cannot be read is a 400."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def paginate_queryset(
-        self, queryset: QuerySet, request: Request, view: APIView | None = None
-    ) -> list | None:
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except exceptions.NotFound as exc:
-            raise exceptions.ValidationError({self.page_query_param: [exc.detail]}) from None
 
 
 class CanLogAlerts(BasePermission):
@@ -139,7 +127,9 @@ class CanLogAlerts(BasePermission):
         description=str(
             _(
                 "CLA: alerts of their location and those they logged; coordinator: their area; "
-                "Force officer: the queues of their sector; HQ and admins: all. Newest first."
+                "Force officer: the queues of their sector; HQ and admins: all. Newest first, "
+                "in pages: follow `next`; no total is counted. `q` searches reference, "
+                "description and place."
             )
         ),
         responses={200: AlertListSerializer, 400: field_errors(_("A filter cannot be read."))},
@@ -159,7 +149,7 @@ class CanLogAlerts(BasePermission):
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, CanLogAlerts]
     filterset_class = AlertFilter
-    pagination_class = AlertPagination
+    pagination_class = KeysetPagination
     ordering_fields = ["reported_at", "occurred_at", "created_at", "urgency_rank", "severity_rank"]
     ordering = ["-reported_at", "-id"]
     lookup_value_regex = r"[0-9]+"
@@ -316,6 +306,8 @@ def community_informed(self: AlertViewSet, request: Request, pk: str) -> Respons
 
 AlertViewSet.follow_up_note = follow_up_note  # type: ignore[attr-defined]
 AlertViewSet.community_informed = community_informed  # type: ignore[attr-defined]
+AlertViewSet.record_check = verification_api.record_check  # type: ignore[attr-defined]
+AlertViewSet.grade = verification_api.grade  # type: ignore[attr-defined]
 
 
 def _triage_endpoint(
@@ -366,6 +358,83 @@ TRIAGE_ENDPOINTS: tuple[tuple[str, str, type[Serializer], str], ...] = (
 for _method, _action, _serializer, _summary in TRIAGE_ENDPOINTS:
     _endpoint = _triage_endpoint(_method, TRANSITIONS[_action], _serializer, _summary)
     setattr(AlertViewSet, _method, _endpoint)
+
+
+# --- likely duplicates: confirmed into one case, or rejected (alerts.services.cases) --------
+
+OTHER_ALERT = OpenApiParameter(
+    name="other_id",
+    type=OpenApiTypes.INT,
+    location=OpenApiParameter.PATH,
+    description=str(_("Id of the likely duplicate linked to the alert.")),
+)
+DUPLICATE_ERRORS = {
+    **ACTION_ERRORS,
+    403: detail_error(_("Only a Force officer of the alert's queue, or an admin, decides.")),
+    404: detail_error(_("No such alert, or no such link between the two, in the user's scope.")),
+}
+
+
+def _duplicate_decide(
+    view: AlertViewSet, pk: str, other_id: str, serializer_class: type[Serializer]
+) -> Response:
+    alert_id, other = int(pk), int(other_id)
+    scoped = alert_list(user=view.request.user)
+    if max(alert_id, other) > MAX_ID or scoped.filter(pk__in=[alert_id, other]).count() != 2:
+        raise Http404
+    serializer = serializer_class(data=view.request.data)
+    serializer.is_valid(raise_exception=True)
+    if serializer_class is DuplicateConfirmSerializer:
+        services.duplicate_confirm(
+            user=view.request.user, alert_id=alert_id, other_id=other, **serializer.validated_data
+        )
+    else:
+        services.duplicate_reject(
+            user=view.request.user, alert_id=alert_id, other_id=other, **serializer.validated_data
+        )
+    return view.detail_response(view.scoped_alert(alert_id))
+
+
+@extend_schema(
+    summary="Confirm a likely duplicate: merge the two alerts into one case",
+    description=str(
+        _(
+            "`lead` (this alert or the other; by default the one reported first) leads the "
+            "case; the other leaves the queue and follows the lead's closing and reopening."
+        )
+    ),
+    parameters=[OTHER_ALERT],
+    request=DuplicateConfirmSerializer,
+    responses={200: AlertDetailSerializer, **DUPLICATE_ERRORS},
+)
+@action_route(
+    detail=True,
+    methods=["post"],
+    url_path=r"duplicates/(?P<other_id>[0-9]+)/confirm",
+    url_name="duplicate_confirm",
+)
+def duplicate_confirm(self: AlertViewSet, request: Request, pk: str, other_id: str) -> Response:
+    return _duplicate_decide(self, pk, other_id, DuplicateConfirmSerializer)
+
+
+@extend_schema(
+    summary="Reject a likely duplicate: not the same event, never suggested again",
+    parameters=[OTHER_ALERT],
+    request=DuplicateRejectSerializer,
+    responses={200: AlertDetailSerializer, **DUPLICATE_ERRORS},
+)
+@action_route(
+    detail=True,
+    methods=["post"],
+    url_path=r"duplicates/(?P<other_id>[0-9]+)/reject",
+    url_name="duplicate_reject",
+)
+def duplicate_reject(self: AlertViewSet, request: Request, pk: str, other_id: str) -> Response:
+    return _duplicate_decide(self, pk, other_id, DuplicateRejectSerializer)
+
+
+AlertViewSet.duplicate_confirm = duplicate_confirm  # type: ignore[attr-defined]
+AlertViewSet.duplicate_reject = duplicate_reject  # type: ignore[attr-defined]
 
 
 @extend_schema_view(

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from alerts.geo import filter_near_base
 from alerts.models import Alert, Channel, Severity, TriangulationQueue, Urgency
+from alerts.search import SEARCH_MAX_LENGTH, alert_search
 from alerts.selectors import queue_list
 from alerts.serializers import MAX_ID
 from clas.models import Location, Sector
@@ -30,6 +32,14 @@ def start_of(day: dt.date) -> dt.datetime:
 
 
 class AlertFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q",
+        max_length=SEARCH_MAX_LENGTH,
+        label=_("Search"),
+        help_text=_(
+            "Words of the description or the place (French and English forms), or a reference."
+        ),
+    )
     status = filters.ChoiceFilter(choices=Alert.Status.choices, label=_("Status"))
     category = filters.CharFilter(
         method="filter_category",
@@ -53,6 +63,16 @@ class AlertFilter(filters.FilterSet):
         choices=Channel.choices, label=_("Channel"), help_text=_("How the alert came in.")
     )
     severity = filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
+    # A choice rather than a BooleanFilter, whose widget reads any other word as "not given".
+    near_base = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_near_base",
+        label=_("Near a base"),
+        help_text=_(
+            "true: alerts within NEAR_BASE_KM (5 km unless configured) of a base; false: the "
+            "others, farther or without coordinates."
+        ),
+    )
     reported_after = filters.DateFilter(
         method="filter_reported_after",
         validators=[validate_plausible_year],
@@ -69,6 +89,7 @@ class AlertFilter(filters.FilterSet):
     class Meta:
         model = Alert
         fields = [
+            "q",
             "status",
             "category",
             "location",
@@ -77,9 +98,13 @@ class AlertFilter(filters.FilterSet):
             "urgency",
             "severity",
             "channel",
+            "near_base",
             "reported_after",
             "reported_before",
         ]
+
+    def filter_q(self, queryset: QuerySet[Alert], name: str, value: str) -> QuerySet:
+        return alert_search(queryset, value)
 
     def filter_category(self, queryset: QuerySet[Alert], name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -87,6 +112,9 @@ class AlertFilter(filters.FilterSet):
             number = int(value)
             return queryset.filter(category_id=number) if number <= MAX_ID else queryset.none()
         return queryset.filter(category__code=value)
+
+    def filter_near_base(self, queryset: QuerySet[Alert], name: str, value: str) -> QuerySet:
+        return filter_near_base(queryset, value == "true")
 
     def filter_reported_after(
         self, queryset: QuerySet[Alert], name: str, value: dt.date

@@ -22,6 +22,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from alerts import permissions
+from alerts.geo import filter_near_base
 from alerts.models import (
     Alert,
     Certainty,
@@ -32,6 +33,7 @@ from alerts.models import (
     TriangulationQueue,
     Urgency,
 )
+from alerts.search import SEARCH_MAX_LENGTH, alert_search
 from alerts.selectors import IntakeChoices, intake_choices
 from alerts.services import CLIENT_KEY_PATTERN, MAX_VICTIMS, AlertInput
 from alerts.transitions import (
@@ -473,10 +475,20 @@ def _default_location(user: User, locations: list[Location]) -> int | None:
 # --- lists --------------------------------------------------------------------------------
 
 
+# Within NEAR_BASE_KM of a base, or not (farther, or without coordinates).
+NEAR_BASE_CHOICES = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class AlertFilterForm(forms.Form):
     """Filters of the alert list. Choices come from the user's scope; an invalid value is
     reported on its field and ignored, the others still apply."""
 
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_("Words of the description or the place, or a reference."),
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *Alert.Status.choices], required=False
     )
@@ -501,6 +513,7 @@ class AlertFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[("", _("Any")), *Channel.choices], required=False
     )
+    near_base = forms.ChoiceField(label=_("Near a base"), choices=NEAR_BASE_CHOICES, required=False)
     reported_after = forms.DateField(
         label=_("Reported from"),
         required=False,
@@ -523,6 +536,8 @@ class AlertFilterForm(forms.Form):
     def filter(self, qs: QuerySet[Alert]) -> QuerySet[Alert]:
         """Apply the filters that are valid; call after is_valid()."""
         data = getattr(self, "cleaned_data", {})
+        if data.get("q"):
+            qs = alert_search(qs, data["q"])
         for name, lookup in (
             ("status", "status"),
             ("category", "category"),
@@ -535,6 +550,8 @@ class AlertFilterForm(forms.Form):
             value = data.get(name)
             if value:
                 qs = qs.filter(**{lookup: value})
+        if data.get("near_base"):
+            qs = filter_near_base(qs, data["near_base"] == "true")
         if data.get("reported_after"):
             qs = qs.filter(reported_at__gte=_start_of(data["reported_after"]))
         if data.get("reported_before"):
@@ -555,6 +572,11 @@ class QueueFilterForm(forms.Form):
         queryset=TriangulationQueue.objects.none(),
         required=False,
         empty_label=_("All my queues"),
+    )
+    near_base = forms.ChoiceField(
+        label=_("Show"),
+        choices=[("", _("All alerts")), ("true", _("Only alerts near a base"))],
+        required=False,
     )
 
     def __init__(self, *args: Any, queues: QuerySet[TriangulationQueue], **kwargs: Any) -> None:

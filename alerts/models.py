@@ -191,6 +191,28 @@ class InformedHow(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SourceReliability(models.TextChoices):
+    """Admiralty (NATO) grading of the source, from its record."""
+
+    A = "A", _("A: completely reliable")
+    B = "B", _("B: usually reliable")
+    C = "C", _("C: fairly reliable")
+    D = "D", _("D: not usually reliable")
+    E = "E", _("E: unreliable")
+    F = "F", _("F: reliability cannot be judged")
+
+
+class InformationCredibility(models.IntegerChoices):
+    """Admiralty (NATO) grading of the information, from what else is known."""
+
+    CONFIRMED = 1, _("1: confirmed by other sources")
+    PROBABLY_TRUE = 2, _("2: probably true")
+    POSSIBLY_TRUE = 3, _("3: possibly true")
+    DOUBTFUL = 4, _("4: doubtful")
+    IMPROBABLE = 5, _("5: improbable")
+    CANNOT_JUDGE = 6, _("6: truth cannot be judged")
+
+
 class Alert(models.Model):
     """A threat to civilians reported to a CLA."""
 
@@ -287,6 +309,25 @@ class Alert(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
     )
+    # The active base nearest to the coordinates and how far it is (alerts.geo), set at intake
+    # and when a correction moves the alert; both None without coordinates.
+    nearest_base = models.ForeignKey(
+        "clas.Location",
+        verbose_name=_("nearest base"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts_nearby",
+        editable=False,
+    )
+    base_distance_km = models.DecimalField(
+        _("distance to the nearest base (km)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
     occurred_at = models.DateTimeField(_("occurred at"))
     reported_at = models.DateTimeField(_("reported at"))
     category = models.ForeignKey(
@@ -370,6 +411,41 @@ class Alert(models.Model):
     # When the community was first told what happened (the earliest "community informed" event
     # of the timeline, as the CLA reported it): kept here so the dashboard reads one column.
     community_informed_at = models.DateTimeField(_("community informed at"), null=True, blank=True)
+    # The Admiralty grade (alerts.services.verification): set together, or not at all.
+    # A database default too: the demo's bulk path names no grade.
+    source_reliability = models.CharField(
+        _("source reliability"),
+        max_length=1,
+        choices=SourceReliability.choices,
+        blank=True,
+        db_default="",
+    )
+    information_credibility = models.PositiveSmallIntegerField(
+        _("information credibility"),
+        choices=InformationCredibility.choices,
+        null=True,
+        blank=True,
+    )
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("graded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
+    # A confirmed duplicate: the alert leading the case this one was merged into (always the
+    # case's real lead, never another follower). Followers leave the queue and follow the
+    # lead's closing and reopening (alerts.services.cases); the figures count cases.
+    case_lead = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_followers",
+    )
     # Bumped by every transition: a form posted against an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -391,6 +467,25 @@ class Alert(models.Model):
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="alert_coordinates_both_or_neither",
             ),
+            models.CheckConstraint(
+                condition=Q(source_reliability__in=["", *SourceReliability.values]),
+                name="alert_source_reliability_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(information_credibility__isnull=True)
+                | Q(information_credibility__in=InformationCredibility.values),
+                name="alert_information_credibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    source_reliability="", information_credibility__isnull=True, graded_at=None
+                )
+                | (
+                    ~Q(source_reliability="")
+                    & Q(information_credibility__isnull=False, graded_at__isnull=False)
+                ),
+                name="alert_grade_complete_or_empty",
+            ),
         ]
         indexes = [
             models.Index(
@@ -402,6 +497,12 @@ class Alert(models.Model):
             models.Index(fields=["logged_by", "reported_at"]),
             models.Index(fields=["reported_at"]),
             models.Index(fields=["channel", "reported_at"]),
+            # Alerts near a base among the open ones of a queue (the queue's near_base filter).
+            models.Index(
+                fields=["queue", "status", "base_distance_km"],
+                condition=Q(base_distance_km__isnull=False),
+                name="alert_queue_near_base_idx",
+            ),
             # The escalation sweep: queued alerts whose next step is due, soonest first.
             models.Index(
                 fields=["next_escalation_at"],
@@ -422,6 +523,28 @@ class Alert(models.Model):
             + self.victims_sexual_violence
             + self.victims_displaced
         )
+
+    @property
+    def grade(self) -> str:
+        """The Admiralty grade as it is written ("B2"); "" until graded."""
+        if not self.source_reliability or self.information_credibility is None:
+            return ""
+        return f"{self.source_reliability}{self.information_credibility}"
+
+    @property
+    def grade_meaning(self) -> str:
+        """What the grade says, in the active language; "" until graded."""
+        if not self.grade:
+            return ""
+        return grade_meaning(self.source_reliability, self.information_credibility)
+
+
+def grade_meaning(reliability: str, credibility: int) -> str:
+    """What a grade says ("B: usually reliable; 2: probably true"), in the active language."""
+    return _("%(reliability)s; %(credibility)s") % {
+        "reliability": SourceReliability(reliability).label,
+        "credibility": InformationCredibility(int(credibility)).label,
+    }
 
 
 class ReferenceCounter(models.Model):
@@ -481,6 +604,10 @@ class AlertEvent(models.Model):
         NOTE = "note", _("Note")
         COMMUNITY_INFORMED = "community_informed", _("Community informed")
         CORRECTED = "corrected", _("Corrected")  # an admin corrected the alert's facts
+        CHECKED = "checked", _("Check recorded")  # a verification check and its result
+        GRADED = "graded", _("Graded")  # the Admiralty grade given or changed
+        MERGED = "merged", _("Duplicates merged")  # one alert of a case merged into its lead
+        DUPLICATE_REJECTED = "duplicate_rejected", _("Not a duplicate")  # a link rejected
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
@@ -568,6 +695,15 @@ class AlertEvent(models.Model):
         response chosen, the queue or officer, or what the system said. A person's note is
         apart (`note`), as they wrote it."""
         data = self.data if isinstance(self.data, dict) else {}
+        if self.kind == AlertEvent.Kind.GRADED and isinstance(data.get("grade"), str):
+            return data["grade"]
+        if data.get("result") in VerificationCheck.Result.values and data.get("method") in (
+            Triangulation.Method.values
+        ):
+            return _("%(method)s: %(result)s") % {
+                "method": Triangulation.Method(data["method"]).label,
+                "result": VerificationCheck.Result(data["result"]).label,
+            }
         for key, choices in (
             ("method", Triangulation.Method),
             ("outcome", Alert.Outcome),
@@ -587,6 +723,7 @@ class Triangulation(models.Model):
         OTHER_CLA = "other_cla", _("Another CLA")
         UNPOL = "unpol", _("UN police")
         OTHER_SOURCE = "other_source", _("Other source")
+        IMAGERY = "imagery", _("Imagery")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="triangulations")
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
@@ -605,6 +742,49 @@ class Triangulation(models.Model):
         return self.get_method_display()
 
 
+class VerificationCheck(models.Model):
+    """One check of an alert through another source, with what it found. Recorded by an
+    officer (alerts.services.verification); a triangulation request asks for one."""
+
+    class Result(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        PARTLY = "partly", _("Partly confirmed")
+        NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+        INCONCLUSIVE = "inconclusive", _("Inconclusive")
+
+    alert = models.ForeignKey(
+        Alert, verbose_name=_("alert"), on_delete=models.CASCADE, related_name="checks"
+    )
+    method = models.CharField(_("method"), max_length=20, choices=Triangulation.Method.choices)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["checked_at", "id"]
+        verbose_name = _("verification check")
+        verbose_name_plural = _("verification checks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=Triangulation.Method.values),
+                name="verification_check_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=["confirmed", "partly", "not_confirmed", "inconclusive"]),
+                name="verification_check_result_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()}: {self.get_result_display()}"
+
+
 class AlertLink(models.Model):
     """Two alerts that are likely the same event, or related. Linked, never dropped."""
 
@@ -612,11 +792,35 @@ class AlertLink(models.Model):
         DUPLICATE = "duplicate", _("Likely duplicate")
         RELATED = "related", _("Related")
 
+    class Decision(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")  # linked at routing, nobody decided yet
+        CONFIRMED = "confirmed", _("Same event")  # merged into one case
+        REJECTED = "rejected", _("Not the same event")  # never suggested again
+
     from_alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="links_out")
     to_alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="links_in")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # An officer's decision on the link (alerts.services.cases): confirmed merges the two
+    # alerts into one case; rejected is never suggested again. A database default too: the
+    # demo's bulk paths insert links naming no decision.
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=Decision.choices,
+        default=Decision.SUGGESTED,
+        db_default=Decision.SUGGESTED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("alert link")
@@ -736,3 +940,54 @@ class EscalationTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}: {self.get_recipients_display()} +{self.delay_minutes}"
+
+
+# --- on-duty rotas ------------------------------------------------------------------------
+
+
+class DutyShift(models.Model):
+    """One officer of a queue on duty from `starts_at` (included) to `ends_at` (excluded).
+    Shifts of a queue never overlap (alerts.services.rota checks it under the queue's lock);
+    a queue with no shift at a moment has nobody on duty, and escalation falls back to its
+    officers."""
+
+    queue = models.ForeignKey(
+        TriangulationQueue,
+        verbose_name=_("queue"),
+        on_delete=models.CASCADE,
+        related_name="duty_shifts",
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.CASCADE,
+        related_name="duty_shifts",
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    handover_note = models.TextField(
+        _("hand-over note"), blank=True, help_text=_("What the next officer must know.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["queue", "starts_at"]
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        indexes = [models.Index(fields=["queue", "starts_at"], name="duty_shift_queue_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="duty_shift_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.queue} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from alerts.models import Alert, EscalationRecipients
+from clas.models import User
 from core.formatting import duration_text
 
 
@@ -22,8 +23,18 @@ class Recipient(NamedTuple):
     language: str  # a code of settings.LANGUAGES; another falls back to LANGUAGE_CODE
 
 
-def send_flash_alert_email(*, alert: Alert, recipients: Iterable[Recipient]) -> None:
-    _send(alert, recipients, "alerts/email/flash_alert.txt", _flash_subject)
+def send_flash_alert_email(
+    *, alert: Alert, recipients: Iterable[Recipient], on_duty: User | None = None
+) -> None:
+    """`on_duty`: the queue's officer on duty, named in the email (and first addressed)."""
+    on_duty_name = (on_duty.get_full_name() or on_duty.username) if on_duty else ""
+    _send(
+        alert,
+        recipients,
+        "alerts/email/flash_alert.txt",
+        _flash_subject,
+        extra={"on_duty": on_duty_name},
+    )
 
 
 def send_escalation_email(
@@ -73,17 +84,20 @@ def _send(
     recipients: Iterable[Recipient],
     template: str,
     subject_of: Callable[[Alert], str],
+    *,
+    extra: dict[str, object] | None = None,
 ) -> None:
-    """One message per language, to the recipients who read it."""
+    """One message per language, to the recipients who read it, in the order given."""
     by_language: dict[str, list[str]] = {}
     for recipient in recipients:
         by_language.setdefault(_language(recipient.language), []).append(recipient.email)
     for language, emails in sorted(by_language.items()):
         with translation.override(language):
             # Source identity is never in an email: recipients include Force officers.
-            body = render_to_string(template, {"alert": alert, "site_url": settings.SITE_URL})
+            context = {"alert": alert, "site_url": settings.SITE_URL, **(extra or {})}
+            body = render_to_string(template, context)
             subject = subject_of(alert)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(emails))
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails)
 
 
 def _subject_values(alert: Alert) -> dict[str, str]:

@@ -75,6 +75,20 @@ def check_may_take(user: AnyUser, transition: Transition) -> None:
         raise PermissionRefused(_("Only Force officers act on triangulation queues."))
 
 
+def may_decide_duplicates(user: AnyUser, alert: Alert) -> bool:
+    """Confirms or rejects the likely duplicates of an alert (alerts.services.cases): a Force
+    officer of the alert's queue, and mission admins."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if _has_role(user, {Role.ADMIN}):
+        return True
+    return (
+        user.role == Role.FORCE
+        and alert.queue_id is not None
+        and alert.queue.officers.filter(pk=user.pk).exists()
+    )
+
+
 def may_see_source_identity(user: AnyUser, alert: Alert) -> bool:
     """Who reported to the CLA: that CLA, coordinators, and HQ staff given the permission."""
     if not user.is_authenticated or user.role == Role.FORCE:

@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from alerts import permissions
+from alerts.geo import near_base_q
 from alerts.models import (
     Alert,
     AlertDispatch,
+    DutyShift,
     IdentityView,
     Severity,
     ThreatCategory,
@@ -33,7 +49,13 @@ def alert_list(*, user: User) -> QuerySet[Alert]:
     admin: all.
     """
     qs = Alert.objects.select_related(
-        "location__sector", "category", "queue", "logged_by", "assigned_to"
+        "location__sector",
+        "category",
+        "queue",
+        "logged_by",
+        "assigned_to",
+        "case_lead",
+        "nearest_base",
     )
     if user.is_mission_wide:
         return qs
@@ -60,6 +82,27 @@ def alert_followers(alert: Alert) -> list[User]:
     if alert.received_from_cla_id:
         people |= Q(cla_profile__pk=alert.received_from_cla_id)
     return list(User.objects.filter(people, is_active=True).order_by("pk"))
+
+
+def case_members(*, alert: Alert) -> list[Alert]:
+    """The case an alert belongs to, its lead first then the alerts merged into it by
+    reference; [] for an alert in no case. Not scoped: the pages link only to the members the
+    reader may see (alert_list), and show the others' reference and status alone."""
+    lead = alert.case_lead if alert.case_lead_id else alert
+    followers = list(
+        Alert.objects.filter(case_lead_id=lead.pk)
+        .select_related("logged_by")
+        .order_by("reported_at", "pk")
+    )
+    return [lead, *followers] if followers else []
+
+
+def queue_order() -> tuple[Any, ...]:
+    """The order of a triangulation queue: most urgent first; among the same urgency, alerts
+    near a base (alerts.geo.NEAR_BASE_KM) first, then the most severe; among equals, the one
+    waiting longest."""
+    near_first = Case(When(near_base_q(), then=Value(0)), default=Value(1))
+    return ("urgency_rank", near_first, "severity_rank", "reported_at", "pk")
 
 
 def queue_list(*, user: User) -> QuerySet[TriangulationQueue]:
@@ -168,6 +211,47 @@ def _as_id(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 16 else None
 
 
+# --- on-duty rotas (alerts.services.rota) -------------------------------------------------
+
+
+def _on_duty_at(at: dt.datetime) -> Q:
+    """Shifts running at `at` whose officer still works the queue."""
+    return Q(starts_at__lte=at, ends_at__gt=at, officer__is_active=True) & Q(
+        officer__queues=F("queue")
+    )
+
+
+def shift_list(*, queue: TriangulationQueue, since: dt.datetime) -> QuerySet[DutyShift]:
+    """The shifts of a queue that end after `since`, in order."""
+    return (
+        DutyShift.objects.filter(queue=queue, ends_at__gt=since)
+        .select_related("officer")
+        .order_by("starts_at", "pk")
+    )
+
+
+def duty_now(queues: Iterable[TriangulationQueue], *, at: dt.datetime) -> dict[int, DutyShift]:
+    """The shift running at `at` on each of `queues`, by queue id (one query)."""
+    ids = [queue.pk for queue in queues]
+    shifts = DutyShift.objects.filter(_on_duty_at(at), queue_id__in=ids).select_related("officer")
+    return {shift.queue_id: shift for shift in shifts}
+
+
+def queues_without_duty(*, user: User, at: dt.datetime) -> QuerySet[TriangulationQueue]:
+    """The queues the user sees with nobody on duty at `at`, each with `next_shift_at` (the
+    start of its next shift, None when none is planned)."""
+    running = DutyShift.objects.filter(_on_duty_at(at), queue=OuterRef("pk"))
+    following = DutyShift.objects.filter(queue=OuterRef("pk"), starts_at__gt=at).order_by(
+        "starts_at"
+    )
+    return (
+        queue_list(user=user)
+        .exclude(Exists(running))
+        .annotate(next_shift_at=Subquery(following.values("starts_at")[:1]))
+        .order_by("sector__name", "name", "pk")
+    )
+
+
 # --- the pipeline as operators watch it (registered with core.metrics by AlertsConfig) -----
 
 
@@ -185,7 +269,7 @@ def dispatch_backlog(now: dt.datetime | None = None) -> DispatchBacklog:
 def urgent_unacknowledged() -> int:
     """Queued alerts nobody has acknowledged that are Immediate or Extreme (flash alerts)."""
     return (
-        Alert.objects.filter(status=Alert.Status.QUEUED)
+        Alert.objects.filter(status=Alert.Status.QUEUED, case_lead__isnull=True)
         .filter(Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME))
         .count()
     )

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts import texts
+from alerts.geo import is_near_base
 from alerts.models import (
     Alert,
     AlertEvent,
@@ -22,12 +23,15 @@ from alerts.models import (
     Certainty,
     Channel,
     IdentityView,
+    InformationCredibility,
     InformedHow,
     Severity,
+    SourceReliability,
     ThreatCategory,
     Triangulation,
     TriangulationQueue,
     Urgency,
+    VerificationCheck,
 )
 from alerts.selectors import intake_choices
 from alerts.services import CLIENT_KEY_PATTERN, AlertInput
@@ -300,6 +304,24 @@ class AlertReopenSerializer(AlertActionSerializer):
     )
 
 
+class DuplicateRejectSerializer(AlertActionSerializer):
+    pass
+
+
+class DuplicateConfirmSerializer(AlertActionSerializer):
+    # Named as the service takes it (lead_id).
+    lead = serializers.IntegerField(
+        source="lead_id",
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_(
+            "Id of the alert that leads the case: this one or the other; by default the one "
+            "reported first."
+        ),
+    )
+
+
 # Output -----------------------------------------------------------------------------------
 
 
@@ -347,11 +369,30 @@ class PersonSummarySerializer(serializers.ModelSerializer):
         return person_name(user) or ""
 
 
+class CaseLeadSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    outcome = serializers.ChoiceField(
+        choices=Alert.Outcome.choices, allow_blank=True, read_only=True
+    )
+
+    class Meta:
+        model = Alert
+        fields = ["id", "reference", "status", "status_display", "outcome"]
+
+
 class AlertListSerializer(serializers.ModelSerializer):
     location = LocationSummarySerializer(read_only=True)
     sector = SectorSummarySerializer(source="location.sector", read_only=True)
     category = ThreatCategorySummarySerializer(read_only=True)
     queue = QueueSummarySerializer(read_only=True, allow_null=True)
+    case_lead = CaseLeadSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The alert leading the case this one was merged into (a confirmed duplicate): its "
+            "outcome is this alert's. Null for an alert merged into none."
+        ),
+    )
     assigned_to = PersonSummarySerializer(read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     victims_total = serializers.IntegerField(read_only=True)
@@ -367,6 +408,31 @@ class AlertListSerializer(serializers.ModelSerializer):
         help_text=_(
             "When the next escalation step is due if nobody acknowledges the alert; null "
             "once acknowledged or for an alert that does not escalate."
+        ),
+    )
+    nearest_base = LocationSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The active base nearest to the alert's coordinates; null without them."),
+    )
+    base_distance_km = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Kilometres from the nearest base; null without coordinates."),
+    )
+    near_base = serializers.SerializerMethodField(
+        help_text=_(
+            "Within NEAR_BASE_KM (5 km unless configured) of a base: urgent, it escalates "
+            "on the shortest delays."
+        )
+    )
+    grade = serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "Admiralty grade: source reliability A to F then information credibility 1 to 6 "
+            '("B2"); empty until graded.'
         ),
     )
 
@@ -394,6 +460,11 @@ class AlertListSerializer(serializers.ModelSerializer):
             "escalated_at",
             "escalation_tier",
             "next_escalation_at",
+            "case_lead",
+            "nearest_base",
+            "base_distance_km",
+            "near_base",
+            "grade",
             "version",
         ]
 
@@ -404,6 +475,9 @@ class AlertListSerializer(serializers.ModelSerializer):
         if alert.status != Alert.Status.QUEUED or alert.next_escalation_at is None:
             return None
         return serializers.DateTimeField().to_representation(alert.next_escalation_at)
+
+    def get_near_base(self, alert: Alert) -> bool:
+        return is_near_base(alert)
 
 
 class AlertEventSerializer(serializers.ModelSerializer):
@@ -446,6 +520,26 @@ class AlertEventSerializer(serializers.ModelSerializer):
         return person_name(event.actor)
 
 
+class VerificationCheckSerializer(serializers.ModelSerializer):
+    method_display = serializers.CharField(source="get_method_display", read_only=True)
+    result_display = serializers.CharField(source="get_result_display", read_only=True)
+    checked_by = PersonSummarySerializer(read_only=True)
+
+    class Meta:
+        model = VerificationCheck
+        fields = [
+            "id",
+            "method",
+            "method_display",
+            "result",
+            "result_display",
+            "note",
+            "checked_by",
+            "checked_at",
+        ]
+        read_only_fields = fields
+
+
 class AlertLinkSerializer(serializers.Serializer):
     alert = serializers.IntegerField(help_text=_("Id of the other alert."))
     reference = serializers.CharField()
@@ -454,6 +548,10 @@ class AlertLinkSerializer(serializers.Serializer):
     reason_code = serializers.CharField(
         allow_null=True,
         help_text=_("Code of the system's reason; null for a reason a person typed."),
+    )
+    decision = serializers.ChoiceField(
+        choices=AlertLink.Decision.choices,
+        help_text=_("An officer's decision: suggested until confirmed (merged) or rejected."),
     )
     created_at = serializers.DateTimeField()
 
@@ -505,6 +603,29 @@ class AlertDetailSerializer(AlertListSerializer):
         help_text=_("The mission's response; empty until recorded."),
     )
     timeline = AlertEventSerializer(source="events", many=True, read_only=True)
+    merged_count = serializers.SerializerMethodField(
+        help_text=_(
+            "How many reports of the same event were merged into this alert, as the lead of "
+            "their case; 0 otherwise."
+        )
+    )
+    source_reliability = serializers.ChoiceField(
+        choices=SourceReliability.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Reliability of the source, A to F; empty until graded."),
+    )
+    information_credibility = serializers.ChoiceField(
+        choices=InformationCredibility.choices,
+        allow_null=True,
+        read_only=True,
+        help_text=_("Credibility of the information, 1 to 6; null until graded."),
+    )
+    grade_meaning = serializers.CharField(
+        read_only=True, help_text=_("What the grade says, in the request's language.")
+    )
+    graded_by = PersonSummarySerializer(read_only=True, allow_null=True)
+    checks = VerificationCheckSerializer(many=True, read_only=True)
 
     class Meta(AlertListSerializer.Meta):
         fields = [
@@ -540,6 +661,13 @@ class AlertDetailSerializer(AlertListSerializer):
             "time_to_outcome",
             "time_to_response",
             "links",
+            "merged_count",
+            "source_reliability",
+            "information_credibility",
+            "grade_meaning",
+            "graded_by",
+            "graded_at",
+            "checks",
             "timeline",
         ]
         read_only_fields = fields
@@ -571,6 +699,9 @@ class AlertDetailSerializer(AlertListSerializer):
         duration = response_times(alert)[key]
         return None if duration is None else int(duration.total_seconds())
 
+    def get_merged_count(self, alert: Alert) -> int:
+        return alert.case_followers.count()
+
     def get_time_to_acknowledge(self, alert: Alert) -> int | None:
         return self._seconds(alert, "acknowledge")
 
@@ -588,6 +719,7 @@ class AlertDetailSerializer(AlertListSerializer):
                 "reference": link.to_alert.reference,
                 "kind": link.kind,
                 **_link_reason(link),
+                "decision": link.decision,
                 "created_at": link.created_at,
             }
             for link in alert.visible_links_out
@@ -597,6 +729,7 @@ class AlertDetailSerializer(AlertListSerializer):
                 "reference": link.from_alert.reference,
                 "kind": link.kind,
                 **_link_reason(link),
+                "decision": link.decision,
                 "created_at": link.created_at,
             }
             for link in alert.visible_links_in

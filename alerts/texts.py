@@ -41,6 +41,14 @@ WITHIN_5KM_24H = "duplicate.within_5km_24h"
 # An admin corrected the alert's facts (alerts.services.correction): params `changes`
 # {field: [old, new]} and `redacted` [fields that changed, values not kept].
 CORRECTED = "corrected"
+# Confirmed duplicates merged into one case (alerts.services.cases): the other alert's
+# reference; when the case's lead is closed or reopened its followers follow, with the
+# outcome in every language.
+CASE_MERGED_INTO = "case.merged_into"
+CASE_JOINED = "case.joined"
+CASE_CLOSED = "case.closed"
+CASE_REOPENED = "case.reopened"
+DUPLICATE_REJECTED = "duplicate.rejected"
 # How long a text stays on a timeline line; the whole value is kept in the event's data.
 CORRECTED_TEXT_LENGTH = 80
 
@@ -68,6 +76,11 @@ SYSTEM_TEXTS: dict[str, Promise] = {
     COMMUNITY_INFORMED: _("%(how)s, %(when)s, by %(by)s"),
     SAME_PLACE_24H: _("same location and category within 24 hours"),
     WITHIN_5KM_24H: _("within 5 km within 24 hours"),
+    CASE_MERGED_INTO: _("Merged into %(reference)s"),
+    CASE_JOINED: _("%(reference)s merged into this case"),
+    CASE_CLOSED: _("Closed with its case %(reference)s, outcome: %(outcome)s"),
+    CASE_REOPENED: _("Reopened with its case %(reference)s"),
+    DUPLICATE_REJECTED: _("%(reference)s is not the same event"),
 }
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alerts import escalation_views, views
+from alerts import case_views, escalation_views, rota_views, verification_views, views
 
 app_name = "alerts"
 urlpatterns = [
@@ -18,9 +18,27 @@ urlpatterns = [
         name="alert_acknowledge_page",
     ),
     path("alerts/<int:pk>/follow-up/<str:what>/", views.alert_follow_up, name="alert_follow_up"),
+    path("alerts/<int:pk>/checks/", verification_views.alert_check, name="alert_check"),
+    path("alerts/<int:pk>/grade/", verification_views.alert_grade, name="alert_grade"),
+    path(
+        "alerts/<int:pk>/duplicates/<int:other>/<str:decision>/",
+        case_views.duplicate_decide,
+        name="duplicate_decide",
+    ),
     path("alerts/<int:pk>/<str:action>/", views.alert_action, name="alert_action"),
     path("queue/", views.queue, name="queue"),
     path("queue/rows/", views.queue_rows, name="queue_rows"),
+    path("queue/<int:queue_id>/rota/", rota_views.rota_page, name="rota"),
+    path(
+        "queue/<int:queue_id>/rota/<int:shift_id>/",
+        rota_views.rota_shift_edit,
+        name="rota_shift_edit",
+    ),
+    path(
+        "queue/<int:queue_id>/rota/<int:shift_id>/delete/",
+        rota_views.rota_shift_delete,
+        name="rota_shift_delete",
+    ),
     path(
         "queue/escalation-policies/",
         escalation_views.escalation_policy_list,

@@ -22,7 +22,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import get_template
@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts import kept_copy, permissions, services
+from alerts.case_forms import DuplicateConfirmForm, case_context
 from alerts.follow_up_forms import CommunityInformedForm, FollowUpForm, FollowUpNoteForm
 from alerts.forms import (
     ACTION_FORMS,
@@ -46,11 +47,20 @@ from alerts.forms import (
     QueueFilterForm,
     form_owner_key,
 )
+from alerts.geo import filter_near_base
 from alerts.list_links import list_links_render
 from alerts.models import Alert, AlertEvent, IdentityView
-from alerts.selectors import alert_list, identity_view_list, my_alert_list, queue_list
+from alerts.selectors import (
+    alert_list,
+    duty_now,
+    identity_view_list,
+    my_alert_list,
+    queue_list,
+    queue_order,
+)
 from alerts.timing import response_time_rows
 from alerts.transitions import OPEN_STATES
+from alerts.verification_forms import verification_panel
 from clas.models import User
 from core.exceptions import (
     ConcurrentUpdate,
@@ -59,6 +69,7 @@ from core.exceptions import (
     InvalidTransition,
     PermissionRefused,
 )
+from core.keyset import CursorInvalid, KeysetPage, keyset_page
 from core.pages import PAGE_SIZE
 from core.views import (
     hold_post,
@@ -380,20 +391,31 @@ def alert_list_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
         qs = form.filter(qs)
-    page = Paginator(qs.order_by("-reported_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     filters = request.GET.copy()
+    filters.pop("cursor", None)
     filters.pop("page", None)
+    cursor_error = None
+    try:
+        page = keyset_page(
+            qs.order_by("-reported_at", "-pk"),
+            cursor=request.GET.get("cursor") or None,
+            size=PAGE_SIZE,
+        )
+    except CursorInvalid as exc:
+        cursor_error = exc.messages[0]
+        page = KeysetPage([], None, None)
     return render(
         request,
         "alerts/alert_list.html",
         {
             "filter_form": form,
-            "page_obj": page,
-            "rows": page.object_list,
+            "page": page,
+            "rows": page.rows,
+            "cursor_error": cursor_error,
+            "filters_query": filters.urlencode(),
             "list_links": list_links_render(request=request, query=filters.urlencode()),
         },
+        status=400 if cursor_error else 200,
     )
 
 
@@ -413,6 +435,8 @@ def _render_detail(
     *,
     bound: ActionForm | None = None,
     follow_up: FollowUpForm | None = None,
+    case_form: DuplicateConfirmForm | None = None,
+    verification: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -444,6 +468,8 @@ def _render_detail(
         "times": response_time_rows(alert),
         "actions": actions,
         "follow_up": _follow_up_forms(user, alert, follow_up),
+        **case_context(user, alert, bound=case_form),
+        "verification": verification or verification_panel(user, alert),
     }
     return render(request, "alerts/alert_detail.html", context, status=status)
 
@@ -575,11 +601,21 @@ def _queue_rows_query(request: HttpRequest) -> tuple[QueueFilterForm, QuerySet[A
     user = request.user
     queues = queue_list(user=user)
     form = QueueFilterForm(request.GET or None, queues=queues)
-    qs = alert_list(user=user).filter(status__in=OPEN_STATES)
+    # An alert merged into another's case is worked through its lead: the lead's row says
+    # how many reports were merged into it.
+    merged = Alert.objects.filter(case_lead=OuterRef("pk")).order_by().values("case_lead")
+    qs = (
+        alert_list(user=user)
+        .filter(status__in=OPEN_STATES, case_lead__isnull=True)
+        .annotate(merged_count=Subquery(merged.annotate(n=Count("pk")).values("n")[:1]))
+    )
     if form.is_valid() and form.cleaned_data.get("queue"):
         qs = qs.filter(queue=form.cleaned_data["queue"])
-    # Most urgent and most severe first; among equals, the one waiting longest.
-    return form, qs.order_by("urgency_rank", "severity_rank", "reported_at", "pk")
+    if form.is_valid() and form.cleaned_data.get("near_base"):
+        qs = filter_near_base(qs, near=True)
+    # Most urgent first, near a base first among the same urgency, then most severe; among
+    # equals, the one waiting longest.
+    return form, qs.order_by(*queue_order())
 
 
 @cache
@@ -626,6 +662,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context = _queue_context(request)
     context["queue_count"] = len(context["filter_form"].fields["queue"].queryset)
+    # Who is on duty on each queue now (alerts.services.rota), with a link to its rota.
+    duty_queues = list(context["filter_form"].fields["queue"].queryset)
+    on_duty = duty_now(duty_queues, at=context["now"])
+    context["duty_lines"] = [(q, on_duty.get(q.pk)) for q in duty_queues]
     context["may_log"] = permissions.may_log_alerts(request.user)
     # The words of core.formatting.duration_text, for the page's script to count waiting times.
     context["duration_formats"] = {

@@ -25,6 +25,7 @@ from clas.models import (
     CLA,
     CommunityAlertNetwork,
     Deployment,
+    DeploymentEvent,
     FocalPoint,
     Language,
     Location,
@@ -521,6 +522,30 @@ class DeploymentAdmin(ServiceWritesAdmin):
             )
         obj.pk = saved.pk
         obj._state.adding = False
+
+
+@admin.register(DeploymentEvent)
+class DeploymentEventAdmin(admin.ModelAdmin):
+    """The history of deployments, read only: changes are made on the deployment board."""
+
+    list_display = ("at", "cla", "action", "actor", "text")
+    list_filter = ("action",)
+    list_select_related = ("cla__user", "actor")
+    search_fields = ("cla__staff_number", "cla__user__last_name", "actor__username")
+    date_hierarchy = "at"
+
+    @admin.display(description=_("what changed"))
+    def text(self, obj: DeploymentEvent) -> str:
+        return obj.text
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Training)

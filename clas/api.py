@@ -134,7 +134,18 @@ class DeploymentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deployment
-        fields = ["id", "cla", "location", "start_date", "end_date", "is_open", "note"]
+        fields = [
+            "id",
+            "cla",
+            "location",
+            "start_date",
+            "end_date",
+            "is_open",
+            "note",
+            "status",
+            "end_reason",
+            "version",
+        ]
 
     def get_is_open(self, deployment: Deployment) -> bool:
         return deployment.end_date is None

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -128,7 +128,11 @@ class CLAFilter(filters.FilterSet):
 
 
 class DeploymentFilter(filters.FilterSet):
-    cla = filters.NumberFilter(field_name="cla", label=_("CLA (id)"))
+    # By id for API clients; people filter by name or staff number (`person`).
+    cla = filters.NumberFilter(field_name="cla", label=_("CLA (id)"), widget=forms.HiddenInput)
+    person = filters.CharFilter(
+        method="filter_person", label=_("CLA (name or staff number)"), max_length=100
+    )
     location = filters.ModelChoiceFilter(
         empty_label=ANY, queryset=scoped_choices(location_list, Location), label=_("Location")
     )
@@ -141,7 +145,21 @@ class DeploymentFilter(filters.FilterSet):
 
     class Meta:
         model = Deployment
-        fields = ["cla", "location", "open"]
+        fields = ["cla", "person", "location", "open"]
+
+    def filter_person(self, queryset: QuerySet[Deployment], name: str, value: str) -> QuerySet:
+        words = value.split()
+        if not words:
+            return queryset
+        match = Q(cla__staff_number__iexact=value.strip())
+        by_name = Q()
+        for word in words:
+            by_name &= (
+                Q(cla__user__first_name__icontains=word)
+                | Q(cla__user__last_name__icontains=word)
+                | Q(cla__user__username__icontains=word)
+            )
+        return queryset.filter(match | by_name)
 
 
 class NetworkFilter(filters.FilterSet):

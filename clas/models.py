@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from clas.changes import change_text
 from clas.phones import PhoneNumberField
 
 
@@ -154,6 +158,27 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A base outside the mission's area is a typo (a swapped sign or digits): it would
+        become the nearest base of nothing, or of the wrong alerts."""
+        super().clean()
+        bounds = settings.MISSION_BOUNDS
+        errors: dict[str, str] = {}
+        if self.latitude is not None and not (
+            bounds["min_lat"] <= float(self.latitude) <= bounds["max_lat"]
+        ):
+            errors["latitude"] = _(
+                "This latitude is outside the mission's area (%(min)s to %(max)s)."
+            ) % {"min": number_format(bounds["min_lat"]), "max": number_format(bounds["max_lat"])}
+        if self.longitude is not None and not (
+            bounds["min_lon"] <= float(self.longitude) <= bounds["max_lon"]
+        ):
+            errors["longitude"] = _(
+                "This longitude is outside the mission's area (%(min)s to %(max)s)."
+            ) % {"min": number_format(bounds["min_lon"]), "max": number_format(bounds["max_lon"])}
+        if errors:
+            raise ValidationError(errors)
+
 
 class Language(models.Model):
     """A language a CLA speaks (Sango, French, Arabic, Fulfulde...)."""
@@ -217,8 +242,15 @@ class CLA(models.Model):
         return self.user.get_full_name() or self.user.username
 
 
+class DeploymentStatus(models.TextChoices):
+    WORKING = "working", _("Working")  # the CLA is at the location
+    ON_LEAVE = "on_leave", _("On leave")  # still posted there, but away: nobody on the spot
+
+
 class Deployment(models.Model):
     """A CLA posted at a location from one date to another (open while end is empty)."""
+
+    Status = DeploymentStatus
 
     cla = models.ForeignKey(
         CLA, verbose_name=_("CLA"), on_delete=models.PROTECT, related_name="deployments"
@@ -229,6 +261,13 @@ class Deployment(models.Model):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeploymentStatus.choices, default="working"
+    )
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    # Raised by every write (clas.services): a form or API call made from an older version
+    # is refused instead of silently overwriting the change made in between.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-start_date"]
@@ -251,6 +290,58 @@ class Deployment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cla} @ {self.location} ({self.start_date} - {self.end_date or '...'})"
+
+
+class DeploymentEvent(models.Model):
+    """One change to a CLA's deployments: who made it, when, and what it was (append-only)."""
+
+    class Action(models.TextChoices):
+        ASSIGNED = "assigned", _("Assignment")
+        ROTATED = "rotated", _("Rotation")
+        ENDED = "ended", _("End of deployment")
+        LEAVE_STARTED = "leave_started", _("Went on leave")
+        LEAVE_ENDED = "leave_ended", _("Back from leave")
+        IMPORTED = "imported", _("Imported")
+        CREATED = "created", _("CLA created")
+
+    cla = models.ForeignKey(
+        CLA, verbose_name=_("CLA"), on_delete=models.PROTECT, related_name="deployment_events"
+    )
+    deployment = models.ForeignKey(
+        Deployment,
+        verbose_name=_("deployment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # The version of the deployment this change produced (0: no deployment).
+    version = models.PositiveIntegerField(_("version"), default=0)
+    # A message key and its values (clas.changes): put in words in the reader's language.
+    details = models.JSONField(_("what changed"), default=dict)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("deployment change")
+        verbose_name_plural = _("deployment changes")
+        indexes = [models.Index(fields=["cla", "-at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return change_text(self.details)
 
 
 class Training(models.Model):

@@ -19,7 +19,7 @@ ROLE_HOME: dict[str, str] = {
     Role.COORDINATOR: "clas:cla_list",
     Role.FORCE: "alerts:queue",
     Role.HQ: "reporting:dashboard",
-    Role.ADMIN: "admin:index",
+    Role.ADMIN: "clas:board",
 }
 
 LABELS: dict[str, str | Promise] = {
@@ -31,6 +31,7 @@ LABELS: dict[str, str | Promise] = {
     "clas:location_list": _("Locations"),
     "clas:network_list": _("Alert networks"),
     "clas:deployment_list": _("Deployments"),
+    "clas:board": _("Deployment board"),
     "protection_plans:plan_list": _("Protection plans"),
     "reporting:dashboard": _("Dashboard"),
     "reporting:report_list": _("Reports"),
@@ -65,6 +66,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "sms:inbox",
         "reporting:report_list",
         "reporting:monitoring",
+        "clas:board",
         "clas:location_list",
         "clas:deployment_list",
         "clas:network_list",
@@ -85,6 +87,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "reporting:report_list",
         "reporting:monitoring",
         "reporting:assessment",
+        "clas:board",
         "clas:cla_list",
         "clas:location_list",
         "clas:network_list",
@@ -92,6 +95,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "sms:inbox",
     ),
     Role.ADMIN: (
+        "clas:board",
         "admin:index",
         "reporting:dashboard",
         "alerts:alert_list",

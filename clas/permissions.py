@@ -13,3 +13,17 @@ def may_see_focal_points(user: User) -> bool:
 def may_see_sensitive_details(user: User) -> bool:
     """Source identities and focal point phones in the admin: superusers and mission admins."""
     return bool(user.is_active and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def may_manage_deployments(user: User) -> bool:
+    """Assign, rotate and end deployments, import them: mission admins and CLA coordinators
+    (in their area). HQ staff see the board but change nothing."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.COORDINATOR))
+    )
+
+
+def may_see_board(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_mission_wide or user.role == Role.COORDINATOR))

@@ -30,8 +30,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from knox.models import AuthToken
 
-from clas.models import CLA, Deployment, Location, User
-from core.exceptions import DomainError, InvalidTransition
+from clas import changes
+from clas.models import CLA, Deployment, DeploymentEvent, Location, User
+from clas.permissions import may_manage_deployments
+from core.exceptions import ConcurrentUpdate, DomainError, InvalidTransition, PermissionRefused
 
 # How far ahead a deployment may start or end.
 MAX_DAYS_AHEAD = 90
@@ -206,7 +208,8 @@ def deployment_end(*, deployment: Deployment, end_date: dt.date) -> Deployment:
             deployment=current,
         )
         current.end_date = end_date
-        current.save(update_fields=["end_date"])
+        current.version += 1
+        current.save(update_fields=["end_date", "version"])
         return current
 
 
@@ -233,7 +236,8 @@ def deployment_update(
         current.start_date = start_date
         current.end_date = end_date
         current.note = note
-        current.save(update_fields=["location", "start_date", "end_date", "note"])
+        current.version += 1
+        current.save(update_fields=["location", "start_date", "end_date", "note", "version"])
         return current
 
 
@@ -281,7 +285,8 @@ def deployment_move(
                 exc.field = "start_date"
                 raise
             current.end_date = end_date
-            current.save(update_fields=["end_date"])
+            current.version += 1
+            current.save(update_fields=["end_date", "version"])
         deployment_validate(cla=locked, location=location, start_date=start_date)
         return Deployment.objects.create(
             cla=locked, location=location, start_date=start_date, note=note
@@ -307,6 +312,211 @@ def deployments_move(
                     exc.message = f"{cla}: {exc.message}"
                 raise
         return moved
+
+
+# --- The deployment board: writes by a person, checked and recorded ---------------------------
+# Each takes the user making the change (`actor`): their role and area are checked, and the
+# change is written to the CLA's history (DeploymentEvent) in the same transaction. Writes to
+# an existing deployment take the version the user saw: a change made since is refused.
+
+
+def _actor_check(*, actor: User, location: Location | None = None) -> None:
+    if not may_manage_deployments(actor):
+        raise PermissionRefused(gettext("Only mission admins and CLA coordinators may do this."))
+    if location is None:
+        return
+    from clas.selectors import scoped_location_ids
+
+    ids = scoped_location_ids(actor)
+    if ids is not None and location.pk not in ids:
+        raise DomainError(
+            gettext("%(location)s is outside your area.") % {"location": location},
+            field="location",
+        )
+
+
+def event_record(
+    *,
+    cla: CLA,
+    deployment: Deployment | None,
+    action: str,
+    actor: User | None,
+    message: str,
+    **values: object,
+) -> DeploymentEvent:
+    """Write a change to the CLA's history: `message` is a key of clas.changes.TEXTS."""
+    return DeploymentEvent.objects.create(
+        cla=cla,
+        deployment=deployment,
+        action=action,
+        actor=actor,
+        version=deployment.version if deployment is not None else 0,
+        details=changes.change_details(message, **values),
+    )
+
+
+def _lock_deployment(*, deployment: Deployment, version: int | None) -> Deployment:
+    """The deployment locked (its CLA first, as every write does), refused if it changed since
+    the user saw `version`; the refusal lists the changes made since."""
+    _lock_cla(deployment.cla)
+    current = (
+        Deployment.objects.select_for_update()
+        .select_related("cla__user", "location")
+        .get(pk=deployment.pk)
+    )
+    if version is not None and current.version != version:
+        since = (
+            DeploymentEvent.objects.filter(deployment=current, version__gt=version)
+            .select_related("actor")
+            .order_by("at", "pk")
+        )
+        changes = "; ".join(
+            gettext("%(when)s, %(who)s: %(what)s")
+            % {
+                "when": date_format(timezone.localtime(event.at), "SHORT_DATETIME_FORMAT"),
+                "who": (event.actor.get_full_name() or event.actor.username)
+                if event.actor
+                else gettext("the system"),
+                "what": event.text,
+            }
+            for event in since
+        )
+        raise ConcurrentUpdate(
+            gettext(
+                "This deployment was changed after you opened the page (%(changes)s). "
+                "Check it as it is now and try again."
+            )
+            % {"changes": changes or gettext("a change without a record")}
+        )
+    return current
+
+
+def deployment_assign(
+    *, actor: User, cla: CLA, location: Location, start_date: dt.date, note: str = ""
+) -> Deployment:
+    """Deploy a CLA who has no open deployment at a location from start_date."""
+    _actor_check(actor=actor, location=location)
+    with transaction.atomic():
+        deployment = deployment_start(cla=cla, location=location, start_date=start_date, note=note)
+        event_record(
+            cla=deployment.cla,
+            deployment=deployment,
+            action=DeploymentEvent.Action.ASSIGNED,
+            actor=actor,
+            message=changes.ASSIGNED,
+            location=location,
+            start=start_date,
+        )
+        return deployment
+
+
+def deployment_rotate(
+    *,
+    actor: User,
+    deployment: Deployment,
+    version: int | None,
+    location: Location,
+    start_date: dt.date,
+    note: str = "",
+) -> Deployment:
+    """End the CLA's open deployment the day before start_date and open the next one at
+    `location`, in one step; the new deployment is returned."""
+    _actor_check(actor=actor, location=location)
+    with _refused_on_conflict(), transaction.atomic():
+        current = _lock_deployment(deployment=deployment, version=version)
+        if current.end_date is not None:
+            raise InvalidTransition(
+                gettext("This deployment already ended on %(end)s.")
+                % {"end": _day(current.end_date)},
+                field="start_date",
+            )
+        new = deployment_move(cla=current.cla, location=location, start_date=start_date, note=note)
+        current.refresh_from_db()
+        current.end_reason = gettext("Rotated to %(location)s.") % {"location": location}
+        current.save(update_fields=["end_reason"])
+        event_record(
+            cla=current.cla,
+            deployment=current,
+            action=DeploymentEvent.Action.ENDED,
+            actor=actor,
+            message=changes.ROTATION_ENDED,
+            location=current.location,
+            end=current.end_date,
+        )
+        event_record(
+            cla=current.cla,
+            deployment=new,
+            action=DeploymentEvent.Action.ROTATED,
+            actor=actor,
+            message=changes.ROTATED,
+            old=current.location,
+            location=location,
+            start=start_date,
+        )
+        return new
+
+
+def deployment_close(
+    *, actor: User, deployment: Deployment, version: int | None, end_date: dt.date, reason: str
+) -> Deployment:
+    """End an open deployment on end_date (the CLA's last day there), saying why."""
+    _actor_check(actor=actor)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(gettext("Say why the deployment ends."), field="end_reason")
+    with _refused_on_conflict(), transaction.atomic():
+        current = _lock_deployment(deployment=deployment, version=version)
+        ended = deployment_end(deployment=current, end_date=end_date)
+        ended.end_reason = reason[:200]
+        ended.status = Deployment.Status.WORKING
+        ended.save(update_fields=["end_reason", "status"])
+        event_record(
+            cla=ended.cla,
+            deployment=ended,
+            action=DeploymentEvent.Action.ENDED,
+            actor=actor,
+            message=changes.ENDED,
+            location=ended.location,
+            end=end_date,
+            reason=reason,
+        )
+        return ended
+
+
+def deployment_leave_set(
+    *, actor: User, deployment: Deployment, version: int | None, on_leave: bool
+) -> Deployment:
+    """Mark the CLA of an open deployment on leave (away from the location) or back."""
+    _actor_check(actor=actor)
+    with transaction.atomic():
+        current = _lock_deployment(deployment=deployment, version=version)
+        if current.end_date is not None:
+            raise InvalidTransition(
+                gettext("This deployment already ended on %(end)s.")
+                % {"end": _day(current.end_date)}
+            )
+        status = Deployment.Status.ON_LEAVE if on_leave else Deployment.Status.WORKING
+        if current.status == status:
+            message = (
+                gettext("%(cla)s is already on leave.")
+                if on_leave
+                else gettext("%(cla)s is not on leave.")
+            )
+            raise InvalidTransition(message % {"cla": current.cla})
+        current.status = status
+        current.version += 1
+        current.save(update_fields=["status", "version"])
+        event_record(
+            cla=current.cla,
+            deployment=current,
+            action=DeploymentEvent.Action.LEAVE_STARTED
+            if on_leave
+            else DeploymentEvent.Action.LEAVE_ENDED,
+            actor=actor,
+            message=changes.LEAVE_STARTED if on_leave else changes.LEAVE_ENDED,
+            location=current.location,
+        )
+        return current
 
 
 # --- API tokens -----------------------------------------------------------------------------

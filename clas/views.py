@@ -15,7 +15,7 @@ from clas.filters import (
     SectorFilter,
     TrainingFilter,
 )
-from clas.permissions import may_see_focal_points
+from clas.permissions import may_manage_deployments, may_see_focal_points
 from clas.sections import LOCATION_DETAIL, NETWORK_DETAIL, sections_render
 from core.pages import render_list_page
 
@@ -83,6 +83,8 @@ def cla_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cla": cla,
         "deployments": selectors.deployment_list(user=user).filter(cla=cla),
         "trainings": selectors.training_list(user=user).filter(participants=cla),
+        "events": selectors.deployment_events(user=user, cla=cla)[:100],
+        "may_manage": may_manage_deployments(user),
     }
     return render(request, "clas/cla_detail.html", context)
 

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
-from alerts import chain, texts
+from alerts import chain, geo, texts
 from alerts.models import (
     SEVERITY_RANK,
     URGENCY_RANK,
@@ -52,7 +52,7 @@ from alerts.models import (
 from alerts.services import escalation as escalation_policy
 from clas.models import CLA, CommunityAlertNetwork, Deployment, FocalPoint, Location, User
 from core.encryption import encrypt_for_storage
-from demo import data
+from demo import data, verification
 from demo.db import (
     RawJson,
     foreign_key_checks_skipped,
@@ -1064,6 +1064,7 @@ def alerts_demo_seed(*, now: float | None = None) -> int:
                 category=rng.choice(own_queue),
                 logged_by=demo_cla,
             )
+            _away_from_base(draft, stall)
         else:
             draft = maker.draft(now - age, stall=stall)
         drafts.append(draft)
@@ -1079,9 +1080,11 @@ def alerts_demo_seed(*, now: float | None = None) -> int:
         twin.links_to.append(original)
         drafts.append(twin)
     _relay_some(drafts, ctx, now, demo_cla=demo_cla)
+    _no_old_alert_near_a_base(drafts, ctx.places)
     drafts.sort(key=lambda d: d.created)
     for n, draft in enumerate(drafts, start=1):
         draft.values["client_key"] = f"{DEMO_CLIENT_KEY}{n:04d}"
+    verified = verification.drafts_verify(drafts, now=now)
     with transaction.atomic():
         references = references_for([d.created for d in drafts])
         ids = ids_reserve(Alert, len(drafts))
@@ -1115,8 +1118,38 @@ def alerts_demo_seed(*, now: float | None = None) -> int:
         for draft, alert_id, reference in zip(drafts, ids, references, strict=True):
             rows.add(draft, alert_id, reference)
         rows.insert()
+        verification.verification_insert(verified, id_of)
         rows_insert(AlertLink, LINK_FIELDS, links)
+        # The nearest base and its distance, as intake sets them: alerts in town are near
+        # their base, those on an axis a few km or tens of km away.
+        geo.alerts_nearest_base_fill()
     return len(drafts)
+
+
+# The demo CLA's acknowledged alert near their base (marked on the queue), the one being
+# triangulated farther: km north of the base.
+DEMO_BASE_DISTANCE_KM = {S.ACKNOWLEDGED: 2.3, S.TRIANGULATING: 12.0}
+
+
+def _away_from_base(draft: Draft, stall: str) -> None:
+    km = DEMO_BASE_DISTANCE_KM.get(stall)
+    if km is not None:
+        draft.values["latitude"] = Decimal(f"{draft.place.latitude + km / 111.195:.5f}")
+        draft.values["longitude"] = Decimal(f"{draft.place.longitude:.5f}")
+
+
+def _no_old_alert_near_a_base(drafts: list[Draft], places: list[Place]) -> None:
+    """An alert near a base is urgent: like the Immediate and Extreme ones, none waits
+    unacknowledged for hours in the demo, so a queued one near a base has no coordinates
+    (the first sweep after seeding escalates nothing)."""
+    radius = float(settings.NEAR_BASE_KM)
+    for draft in drafts:
+        lat, lon = draft.values["latitude"], draft.values["longitude"]
+        if draft.values["status"] != S.QUEUED or lat is None:
+            continue
+        here = (float(lat), float(lon))
+        if any(geo.distance_km(*here, p.latitude, p.longitude) <= radius for p in places):
+            draft.values["latitude"] = draft.values["longitude"] = None
 
 
 def _relay_some(drafts: list[Draft], ctx: Context, now: float, *, demo_cla: int | None) -> None:

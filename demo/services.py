@@ -15,7 +15,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from demo import alerts, exports, follow_up, mission
+from demo import alerts, board, cases, exports, follow_up, mission, reports, rotas
 
 
 def demo_mission_seed(*, password: str, now: float | None = None) -> dict[str, int]:
@@ -37,8 +37,12 @@ def demo_mission_seed(*, password: str, now: float | None = None) -> dict[str, i
         mission.plans_seed(locations, clas_by_town, today)
         staff = mission.staff_seed(locations, sectors, usernames, password)
         mission.queues_seed(sectors, staff)
+        rotas.rotas_seed(now=now)
         added = alerts.alerts_demo_seed(now=now)
         follow_up.follow_up_seed(now=now)
+        cases.cases_seed()
+        board.board_seed(today=today)
     # After the transaction: an export's task is queued when the export is committed.
     exports.exports_seed()
+    reports.reports_seed(today=today)
     return {"alerts_added": added}

@@ -11,7 +11,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from reporting.models import Assessment, AssessmentResponse, DistributionList, Report
+from reporting.models import (
+    Assessment,
+    AssessmentResponse,
+    CompileRequest,
+    DistributionList,
+    Report,
+)
 
 # Set by reporting.services as a report is opened, submitted, reviewed, compiled and
 # distributed: the admin corrects what was written, never where a report stands.
@@ -165,6 +171,18 @@ class DistributionListAdmin(admin.ModelAdmin):
     @admin.display(description=_("addresses"))
     def address_count(self, obj: DistributionList) -> int:
         return len(obj.addresses)
+
+
+@admin.register(CompileRequest)
+class CompileRequestAdmin(admin.ModelAdmin):
+    """Who asked for which digest, and why a compilation failed (`error`)."""
+
+    list_display = ("kind", "period_start", "sector", "requested_by", "status", "created_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("sector", "requested_by")
+    search_fields = ("requested_by__username", "error")
+    raw_id_fields = ("requested_by", "report")
+    date_hierarchy = "created_at"
 
 
 class AssessmentResponseInline(admin.TabularInline):

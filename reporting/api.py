@@ -137,7 +137,9 @@ class ReportSerializer(serializers.ModelSerializer):
         return selectors.report_is_late(report, self.context.get("now"))
 
     def _download_url(self, report: Report, field: str) -> str | None:
-        if not getattr(report, field):
+        # A compiled report's PDF may be rendered when first downloaded.
+        lazy = field == "pdf" and report.origin == Report.Origin.COMPILED and bool(report.html)
+        if not getattr(report, field) and not lazy:
             return None
         url = reverse(f"reporting:report_{field}", args=[report.pk])
         request = self.context.get("request")

@@ -66,6 +66,19 @@ def community_informed(qs: QuerySet[Alert]) -> dict[str, float | int | None]:
     }
 
 
+def grade_counts(qs: QuerySet[Alert]) -> dict[str, Any]:
+    """Alerts per Admiralty grade ("B2"), in the scale's order, and how many are not graded."""
+    rows = (
+        qs.exclude(source_reliability="")
+        .values_list("source_reliability", "information_credibility")
+        .annotate(n=Count("pk"))
+        .order_by("source_reliability", "information_credibility")
+    )
+    by_grade = [{"grade": f"{r}{c}", "count": n} for r, c, n in rows]
+    graded = sum(row["count"] for row in by_grade)
+    return {"by_grade": by_grade, "ungraded": qs.count() - graded}
+
+
 def confirmed_share(qs: QuerySet[Alert]) -> float | None:
     """Confirmed or partly confirmed, among alerts with a recorded outcome."""
     counts = qs.exclude(outcome="").aggregate(
@@ -147,6 +160,8 @@ def period_alerts(qs: QuerySet[Alert], *, start: dt.date, end: dt.date) -> Query
 
 
 def alert_figures(qs: QuerySet[Alert]) -> dict[str, Any]:
+    # Cases, not copies: an alert merged into another's case is counted with its lead.
+    qs = qs.filter(case_lead__isnull=True)
     by_category = list(
         qs.values("category__code", "category__name_en", "category__name_fr")
         .annotate(n=Count("pk"))
@@ -172,4 +187,5 @@ def alert_figures(qs: QuerySet[Alert]) -> dict[str, Any]:
         "response_times": response_times(qs),
         "confirmed_share": confirmed_share(qs),
         "community_informed": community_informed(qs),
+        "grades": grade_counts(qs),
     }

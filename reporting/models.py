@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -335,3 +335,99 @@ class AssessmentResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} - {self.respondent}"
+
+
+# The digests that are compiled (a written report is written, never compiled).
+COMPILED_KIND_CHOICES = [
+    (kind.value, kind.label) for kind in (Report.Kind.DAILY, Report.Kind.WEEKLY, Report.Kind.FLASH)
+]
+
+
+class CompileRequest(models.Model):
+    """A digest someone asked to have compiled now, outside the schedule, and how far its
+    task got. At most one of the same kind, period and scope is waiting or running at once:
+    a second ask follows the first (reporting.on_demand.services)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")  # saved; its task is queued
+        RUNNING = "running", _("Being compiled")  # a worker is compiling the report
+        DONE = "done", _("Ready")  # the report is compiled: `report`
+        FAILED = "failed", _("Failed")  # nothing compiled; `error` says why (for admins)
+
+    OPEN_STATUSES = (Status.PENDING, Status.RUNNING)
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="compile_requests",
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=COMPILED_KIND_CHOICES,
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    # Empty: the mission-wide digest.
+    sector = models.ForeignKey(
+        "clas.Sector",
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # Sent to the distribution lists of its kind and scope once compiled.
+    distribute = models.BooleanField(_("send to the distribution lists"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("compilation request")
+        verbose_name_plural = _("compilation requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="compile_request_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="compile_request_progress_percent"
+            ),
+            # The same digest is never compiled twice at once (NULL sectors differ in a
+            # unique index, hence the two constraints).
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "period_end"],
+                condition=Q(status__in=["pending", "running"], sector__isnull=True),
+                name="compile_request_one_open_mission",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "period_end", "sector"],
+                condition=Q(status__in=["pending", "running"], sector__isnull=False),
+                name="compile_request_one_open_sector",
+            ),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

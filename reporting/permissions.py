@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from clas.models import Role, User
-from clas.selectors import scoped_location_ids
+from clas.selectors import scoped_location_ids, sector_list
 from reporting.models import Report
 
 # Who sees the dashboard: HQ and admins the mission, coordinators their area, Force officers
@@ -50,9 +50,18 @@ def may_track_reports(user: User) -> bool:
     return user.is_authenticated and (user.is_mission_wide or user.role == Role.COORDINATOR)
 
 
+def may_compile_reports(user: User) -> bool:
+    """HQ and admins compile digests of the mission or of any sector now; coordinators those
+    of the sectors of their area (reporting.on_demand)."""
+    return user.is_authenticated and (user.is_mission_wide or user.role == Role.COORDINATOR)
+
+
 def readable_reports(user: User) -> Q:
     """The reports the user may read. CLAs and coordinators: those of their locations and
-    their own; Force: compiled reports of their sector and of the mission; HQ, admins: all."""
+    their own; coordinators also the compiled reports of the sectors of their area, which
+    they may compile; Force: compiled reports of their sector and of the mission; HQ,
+    admins: all. A compiled report is shown to whom is not mission-wide as compiled again
+    from what they may see (reporting.copies)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_mission_wide:
@@ -61,7 +70,14 @@ def readable_reports(user: User) -> Q:
         return Q(origin=Report.Origin.COMPILED) & (
             Q(scope=Report.Scope.MISSION) | Q(sector_id=user.sector_id)
         )
-    return Q(location__in=scoped_location_ids(user) or []) | Q(author=user)
+    readable = Q(location__in=scoped_location_ids(user) or []) | Q(author=user)
+    if user.role == Role.COORDINATOR:
+        readable |= Q(
+            origin=Report.Origin.COMPILED,
+            scope=Report.Scope.SECTOR,
+            sector__in=sector_list(user=user).values("pk"),
+        )
+    return readable
 
 
 def is_report_author(user: User, report: Report) -> bool:

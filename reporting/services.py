@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +100,8 @@ def flash_report_open(*, alert: Alert) -> Report:
 
 # The columns of a report's CSV of alerts, headed and filled in the report language: labels,
 # never codes, since the file travels to people. Never the reporter's identity. Each column
-# is headed by its field's name; the times to acknowledge and to respond come before the
-# description.
+# is headed by its field's name; the Admiralty grade ("B2") and the times to acknowledge and
+# to respond come before the description.
 CSV_FIELDS: tuple[tuple[type[Model], str], ...] = (
     *((Alert, name) for name in ("reference", "reported_at", "occurred_at", "location")),
     (Location, "prefecture"),
@@ -240,8 +241,13 @@ def report_compile(
     end: dt.date,
     sector_id: int | None = None,
     alert_id: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    with_pdf: bool = True,
 ) -> Report:
-    """Compile the report of a kind, period and scope (mission, or a sector). A re-run replaces it."""
+    """Compile the report of a kind, period and scope (mission, or a sector). A re-run replaces it.
+    `progress` is told the percentage done after each step. Without `with_pdf` the PDF is
+    rendered when first asked for (compiled_pdf_ensure)."""
+    step = progress or (lambda percent: None)
     if end < start:
         raise DomainError(_("The period ends before it starts."), field="period_end")
     scope = Report.Scope.SECTOR if sector_id else Report.Scope.MISSION
@@ -258,6 +264,7 @@ def report_compile(
     )
     with translation.override(settings.REPORT_LANGUAGE):
         figures = report_figures(start=start, end=end, scope=scope, sector_id=sector_id)
+        step(40)
         # Kept so that the report can be compiled again for a reader who may see less.
         figures["flash_alert_id"] = flash_alert.pk if flash_alert else None
         html = compiled_html(
@@ -271,7 +278,9 @@ def report_compile(
         csv_file = alerts_csv(
             period_alerts(scope_alerts(scope=scope, sector_id=sector_id), start=start, end=end)
         )
-    files = {"pdf": render_pdf(html), "csv": csv_file}
+    step(60)
+    files = {"pdf": render_pdf(html), "csv": csv_file} if with_pdf else {"csv": csv_file}
+    step(90)
     key = {
         "kind": kind,
         "origin": Report.Origin.COMPILED,
@@ -292,7 +301,22 @@ def report_compile(
         if flash_alert is not None and kind != Report.Kind.FLASH:
             report.alert = flash_alert
         _replace_files(report, stem=stem.lower(), files=files)
+        if not with_pdf and report.pdf:  # the PDF of what the report said before
+            report.pdf.delete(save=False)
         report.save()
+    return report
+
+
+def compiled_pdf_ensure(*, report_id: int) -> Report:
+    """The compiled report with its PDF, rendered now from its HTML if it was compiled
+    without one."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.pdf or report.origin != Report.Origin.COMPILED or not report.html:
+            return report
+        stem = Path(report.csv.name).stem if report.csv else f"report-{report.pk}"
+        _replace_files(report, stem=stem, files={"pdf": render_pdf(report.html)})
+        report.save(update_fields=["pdf", "updated_at"])
     return report
 
 
@@ -330,6 +354,7 @@ def _label(model: type[Model], name: str) -> str:
 def _csv_header() -> list[str]:
     return [
         *(_label(model, name) for model, name in CSV_FIELDS),
+        _("Admiralty grade"),
         _("Seconds to acknowledge"),
         _("Seconds to response"),
         _label(Alert, "description"),
@@ -370,6 +395,7 @@ def alerts_csv(qs: QuerySet[Alert]) -> bytes:
             a.victims_abducted,
             a.victims_sexual_violence,
             a.victims_displaced,
+            a.grade,
             ack,
             resp,
             a.description,
@@ -462,6 +488,7 @@ def _report_emails(report: Report, recipients: list[str]) -> list[EmailMessage]:
 def report_distribute(*, report_id: int, force: bool = False) -> int:
     """Email a compiled report to the distribution lists of its kind and scope, once; each
     recipient gets what their account may see (_report_emails)."""
+    compiled_pdf_ensure(report_id=report_id)
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.distributed_at and not force:

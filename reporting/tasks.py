@@ -12,6 +12,7 @@ from clas.models import Sector
 from core.periodic import single_run
 from reporting import services
 from reporting.models import Report
+from reporting.on_demand.services import compile_request_run
 
 
 def _compile_all_scopes(kind: str, start: dt.date, end: dt.date) -> dict[str, int]:
@@ -57,3 +58,9 @@ def compile_flash_digest(alert_id: int) -> int:
     )
     services.report_distribute(report_id=report.pk, force=True)
     return report.pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def compile_on_demand(request_id: int) -> dict[str, int]:
+    """A digest someone asked for now (reporting.on_demand)."""
+    return compile_request_run(request_id=request_id)

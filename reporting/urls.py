@@ -19,7 +19,9 @@ urlpatterns = [
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/csv/", views.report_csv, name="report_csv"),
+    path("", include("reporting.on_demand.urls")),
     path("", include("reporting.monitoring.urls")),
     path("", include("reporting.assessment.urls")),
     path("", include("reporting.dashboard.urls")),
+    path("", include("reporting.verification.urls")),
 ]

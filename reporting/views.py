@@ -35,6 +35,7 @@ from reporting.models import Report
 from reporting.permissions import (
     EDITABLE_STATUSES,
     is_report_author,
+    may_compile_reports,
     may_edit_report,
     may_review_report,
     may_track_reports,
@@ -51,7 +52,11 @@ DOWNLOADS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     queryset = selectors.report_list(user=user)
-    context: dict[str, Any] = {"now": timezone.now(), "may_track": may_track_reports(user)}
+    context: dict[str, Any] = {
+        "now": timezone.now(),
+        "may_track": may_track_reports(user),
+        "may_compile": may_compile_reports(user),
+    }
     if may_write_reports(user):
         context["deployment"] = open_deployment_for(user)
         context["pending"] = selectors.reports_pending(user=user, day=selectors.mission_today())
@@ -267,6 +272,8 @@ def _download(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     """The stored file to whom may see all of it, else the report compiled for the reader's
     scope (reporting.copies)."""
     report = get_object_or_404(selectors.report_list(user=request.user), pk=pk)
+    if field == "pdf" and not report.pdf and report.origin == Report.Origin.COMPILED:
+        report = services.compiled_pdf_ensure(report_id=report.pk)
     stored = getattr(report, field)
     if not stored:
         raise Http404

@@ -7,13 +7,15 @@
 - escalation: the flash notification and the escalation of what nobody acknowledged;
 - follow_up: the CLA's notes on their alert and when the community was informed;
 - identity: the record of every display of who reported an alert;
-- correction: an admin's correction of an alert's facts, on the timeline.
+- correction: an admin's correction of an alert's facts, on the timeline;
+- verification: the checks an officer records and the alert's Admiralty grade.
 
 Callers use the package (`from alerts import services; services.alert_route(...)`).
 """
 
 from __future__ import annotations
 
+from alerts.services.cases import duplicate_confirm, duplicate_reject
 from alerts.services.correction import alert_correct, alert_correction_check
 from alerts.services.escalation import (
     alert_escalate,
@@ -44,6 +46,7 @@ from alerts.services.triage import (
     alert_reopen,
     alert_request_triangulation,
 )
+from alerts.services.verification import alert_grade, alert_record_check
 
 __all__ = [
     "ACTION_SERVICES",
@@ -62,7 +65,9 @@ __all__ = [
     "alert_dispatch_sweep",
     "alert_escalate",
     "alert_escalate_overdue",
+    "alert_grade",
     "alert_notify_flash",
+    "alert_record_check",
     "alert_record_community_informed",
     "alert_record_outcome",
     "alert_record_response",
@@ -70,6 +75,8 @@ __all__ = [
     "alert_request_triangulation",
     "alert_route",
     "alert_validate",
+    "duplicate_confirm",
+    "duplicate_reject",
     "flash_notification_enqueue",
     "flash_recipients",
     "identity_view_record",

@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts import texts
+from alerts.geo import base_fields
 from alerts.models import SEVERITY_RANK, URGENCY_RANK, Alert, AlertEvent, ThreatCategory
+from alerts.services.escalation import escalation_schedule
 from alerts.services.intake import (
     VICTIM_FIELDS,
     AlertInput,
@@ -168,8 +170,19 @@ def alert_correct(
     if "severity" in changed:
         locked.severity_rank = SEVERITY_RANK.get(locked.severity, 3)
         update_fields.append("severity_rank")
+    if set(changed) & COORDINATE_FIELDS:
+        for name, value in base_fields(locked.latitude, locked.longitude).items():
+            setattr(locked, name, value)
+        update_fields += ["nearest_base", "base_distance_km"]
     locked.version += 1
     locked.save(update_fields=update_fields)
+    if (
+        set(changed) & COORDINATE_FIELDS
+        and locked.next_escalation_at is None
+        and locked.escalation_step == 0
+    ):
+        # Moved near a base while queued: it escalates from now on, as if routed so.
+        escalation_schedule(alert=locked)
     AlertEvent.objects.create(
         alert=locked,
         kind=AlertEvent.Kind.CORRECTED,

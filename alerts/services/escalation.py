@@ -39,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts import notifications, signals, texts
+from alerts.geo import is_near_base, near_base_q
 from alerts.models import (
     Alert,
     AlertEvent,
@@ -50,6 +51,7 @@ from alerts.models import (
     Urgency,
 )
 from alerts.notifications import Recipient
+from alerts.services import rota
 from clas.models import Role, User
 from core import metrics
 from core.exceptions import PermissionRefused
@@ -72,8 +74,8 @@ MAX_DELAY_MINUTES = 7 * 24 * 60
 
 
 def flash_recipients(alert: Alert) -> list[Recipient]:
-    """The queue's officers and the coordinators of the alert's field office, each with the
-    language they read."""
+    """The queue's officer on duty first (by its rota), then the queue's officers and the
+    coordinators of the alert's field office, each with the language they read."""
     people = User.objects.none()
     if alert.queue_id:
         people = alert.queue.officers.exclude(email="")
@@ -86,7 +88,12 @@ def flash_recipients(alert: Alert) -> list[Recipient]:
         *coordinators.values_list("email", "language"),
     ]
     # One email per address, whoever else has it.
-    return sorted({email: Recipient(email, language) for email, language in rows}.values())
+    everyone = sorted({email: Recipient(email, language) for email, language in rows}.values())
+    on_duty = rota.duty_officer(alert.queue) if alert.queue_id else None
+    if on_duty is None or not on_duty.email:
+        return everyone
+    first = Recipient(on_duty.email, on_duty.language)
+    return [first, *(r for r in everyone if r.email != first.email)]
 
 
 def flash_notification_enqueue(*, alert_id: int) -> None:
@@ -112,7 +119,10 @@ def alert_notify_flash(*, alert_id: int) -> bool:
             return False
         recipients = flash_recipients(alert)
         if recipients:
-            notifications.send_flash_alert_email(alert=alert, recipients=recipients)
+            on_duty = rota.duty_officer(alert.queue) if alert.queue_id else None
+            notifications.send_flash_alert_email(
+                alert=alert, recipients=recipients, on_duty=on_duty
+            )
         AlertEvent.objects.create(
             alert=alert,
             kind=AlertEvent.Kind.NOTIFIED,
@@ -138,13 +148,16 @@ class Policy:
     tiers: tuple[Tier, ...]
     repeat_minutes: int
     stored: bool = False  # False: the default, the queue has no policy of its own
+    # False for an alert urgent only because it is near a base: no flash email at routing.
+    flash_sent: bool = True
 
     @property
     def first_step(self) -> int:
         """The first step the sweep takes: a first tier telling the queue's officers at once
         is the flash email sent at routing, never a second email."""
         first = self.tiers[0]
-        return 1 if (first.delay_minutes == 0 and first.recipients == Who.OFFICERS) else 0
+        at_routing = first.delay_minutes == 0 and first.recipients == Who.OFFICERS
+        return 1 if (at_routing and self.flash_sent) else 0
 
     def tier_of(self, step: int) -> tuple[int, int]:
         """(tier number, repeat count) of a step."""
@@ -209,11 +222,49 @@ def escalation_policy_of(queue: TriangulationQueue) -> Policy:
 
 
 def is_urgent(alert: Alert) -> bool:
-    """Escalates when nobody acknowledges it: Immediate, or Extreme whatever its urgency."""
-    return alert.urgency == Urgency.IMMEDIATE or alert.severity == Severity.EXTREME
+    """Escalates when nobody acknowledges it: Immediate, or Extreme whatever its urgency, or
+    near a base (alerts.geo.NEAR_BASE_KM) whatever its urgency and severity."""
+    return (
+        alert.urgency == Urgency.IMMEDIATE
+        or alert.severity == Severity.EXTREME
+        or is_near_base(alert)
+    )
 
 
-URGENT = Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME)
+# NEAR_BASE_KM as read at start-up, like every setting.
+URGENT = Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME) | near_base_q()
+
+# An alert near a base escalates on the shortest delays: each tier of its queue's policy
+# comes at the latest this many minutes after routing (by tier order; later tiers 5 minutes
+# apart), and the last tier is repeated at least every 5 minutes.
+NEAR_BASE_TIER_DELAYS = (0, 5, 10, 15)
+NEAR_BASE_REPEAT_MINUTES = 5
+
+
+def _near_base_cap(number: int) -> int:
+    last = len(NEAR_BASE_TIER_DELAYS) - 1
+    if number <= last:
+        return NEAR_BASE_TIER_DELAYS[number]
+    return NEAR_BASE_TIER_DELAYS[last] + (number - last) * NEAR_BASE_REPEAT_MINUTES
+
+
+def alert_policy(alert: Alert, policy: Policy | None = None) -> Policy:
+    """The policy an alert escalates on: its queue's (or `policy`, already read), on the
+    shortest delays when the alert is near a base. Capping each tier of a strictly rising
+    sequence by a strictly rising one keeps it strictly rising."""
+    policy = policy or escalation_policy_of(alert.queue)
+    if not is_near_base(alert):
+        return policy
+    tiers = tuple(
+        Tier(min(tier.delay_minutes, _near_base_cap(n)), tier.recipients)
+        for n, tier in enumerate(policy.tiers)
+    )
+    return Policy(
+        tiers,
+        min(policy.repeat_minutes, NEAR_BASE_REPEAT_MINUTES),
+        stored=policy.stored,
+        flash_sent=alert.urgency == Urgency.IMMEDIATE or alert.severity == Severity.EXTREME,
+    )
 
 
 def _start(alert: Alert) -> dt.datetime:
@@ -227,7 +278,7 @@ def escalation_schedule(*, alert: Alert) -> None:
     email)."""
     if alert.status != Alert.Status.QUEUED or alert.queue_id is None or not is_urgent(alert):
         return
-    policy = escalation_policy_of(alert.queue)
+    policy = alert_policy(alert)
     first = policy.first_step
     alert.escalation_step = first
     alert.escalation_tier = 0 if first else None
@@ -278,7 +329,7 @@ def alert_escalate(*, alert_id: int, now: dt.datetime | None = None) -> bool:
             if alert.next_escalation_at is not None:
                 Alert.objects.filter(pk=alert.pk).update(next_escalation_at=None)
             return False
-        policy = escalation_policy_of(alert.queue)
+        policy = alert_policy(alert)
         start = _start(alert)
         seen = alert.escalation_step
         floor = max(seen, policy.first_step)
@@ -315,7 +366,7 @@ def alert_escalate(*, alert_id: int, now: dt.datetime | None = None) -> bool:
 def _take_step(
     alert: Alert, tier: Tier, number: int, repeat: int, missed: list[list[int]], now: dt.datetime
 ) -> None:
-    recipients, user_ids, fallback = escalation_recipients(alert, tier.recipients)
+    recipients, user_ids, fallback = escalation_recipients(alert, tier.recipients, now=now)
     waited = now - _start(alert)
     for recipient in recipients:
         notifications.send_escalation_email(
@@ -370,9 +421,11 @@ def _in_every_language(text: object) -> dict[str, str]:
     return words
 
 
-def escalation_recipients(alert: Alert, who: str) -> tuple[list[Recipient], list[int], bool]:
-    """Who a tier tells, each with their language; the ids of the users among them; and
-    whether nobody of that tier could be told so the queue's officers were told instead."""
+def escalation_recipients(
+    alert: Alert, who: str, *, now: dt.datetime | None = None
+) -> tuple[list[Recipient], list[int], bool]:
+    """Who a tier tells at `now`, each with their language; the ids of the users among them;
+    and whether nobody of that tier could be told so the queue's officers were told instead."""
     queue = alert.queue
     officers = queue.officers.filter(is_active=True).exclude(email="")
     people = User.objects.none()
@@ -380,18 +433,23 @@ def escalation_recipients(alert: Alert, who: str) -> tuple[list[Recipient], list
     if who == Who.OFFICERS:
         people = officers
     elif who == Who.ON_DUTY:
-        # On duty: the Force officers of the sector who are officers of one of its queues
-        # (alerts.permissions.is_force_officer_on_duty).
-        people = (
-            User.objects.filter(
-                role=Role.FORCE,
-                sector_id=queue.sector_id,
-                is_active=True,
-                queues__sector_id=queue.sector_id,
+        # The queue's officer on duty by its rota at the moment of the step.
+        on_duty = rota.duty_officer(queue, now or timezone.now())
+        if on_duty is not None and on_duty.email:
+            people = User.objects.filter(pk=on_duty.pk)
+        else:
+            # Nobody on the rota: the Force officers of the sector who are officers of one of
+            # its queues (alerts.permissions.is_force_officer_on_duty).
+            people = (
+                User.objects.filter(
+                    role=Role.FORCE,
+                    sector_id=queue.sector_id,
+                    is_active=True,
+                    queues__sector_id=queue.sector_id,
+                )
+                .exclude(email="")
+                .distinct()
             )
-            .exclude(email="")
-            .distinct()
-        )
         if not people.exists():
             people = officers
     elif who == Who.SENIOR_OFFICER:
@@ -535,11 +593,11 @@ def _reschedule_queue(queue: TriangulationQueue) -> None:
     due is taken by the next sweep (only that one, as after any gap)."""
     policy = escalation_policy_of(queue)
     waiting = Alert.objects.filter(queue=queue, status=Alert.Status.QUEUED).filter(URGENT)
-    for alert in waiting.only("pk", "routed_at", "created_at", "escalation_step"):
-        step = max(alert.escalation_step, policy.first_step)
-        Alert.objects.filter(pk=alert.pk).update(
-            next_escalation_at=policy.due_at(_start(alert), step)
-        )
+    fields = ("pk", "routed_at", "created_at", "escalation_step", "urgency", "severity")
+    for alert in waiting.only(*fields, "base_distance_km"):
+        own = alert_policy(alert, policy)
+        step = max(alert.escalation_step, own.first_step)
+        Alert.objects.filter(pk=alert.pk).update(next_escalation_at=own.due_at(_start(alert), step))
 
 
 # --- what the queue page and the API show ---------------------------------------------------

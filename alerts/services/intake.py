@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alerts import permissions, signals
+from alerts.geo import base_fields
 from alerts.models import (
     SEVERITY_RANK,
     URGENCY_RANK,
@@ -363,6 +364,7 @@ def _alert_insert(
         created_at=now,
         urgency_rank=URGENCY_RANK.get(data.urgency, 3),
         severity_rank=SEVERITY_RANK.get(data.severity, 3),
+        **base_fields(data.latitude, data.longitude),
         **{k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()},
     )
     AlertEvent.objects.create(

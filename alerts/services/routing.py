@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alerts import signals, texts
+from alerts.geo import distance_km, is_near_base
 from alerts.models import (
     Alert,
     AlertDispatch,
@@ -28,7 +29,11 @@ from alerts.models import (
     TriangulationQueue,
     Urgency,
 )
-from alerts.services.escalation import alert_notify_flash, flash_notification_enqueue
+from alerts.services.escalation import (
+    alert_notify_flash,
+    escalation_schedule,
+    flash_notification_enqueue,
+)
 from core import metrics
 from core.logging import log_bind, log_context
 
@@ -95,6 +100,9 @@ def alert_route(*, alert_id: int) -> bool:
         _link_duplicates(alert, now)
         if is_flash(alert):
             _start_flash_procedure(alert)
+        elif is_near_base(alert):
+            # Urgent by where it is: escalates, without the flash email and flash report.
+            escalation_schedule(alert=alert)
         dispatch.state = AlertDispatch.State.DONE
         dispatch.done_at = now
         dispatch.last_error = ""
@@ -129,13 +137,6 @@ def _start_flash_procedure(alert: Alert) -> None:
 
 
 # --- duplicates ---------------------------------------------------------------------------
-
-
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
 def _link_duplicates(alert: Alert, now: dt.datetime) -> None:
@@ -183,7 +184,7 @@ def _nearby(alert: Alert, window: Q) -> list[int]:
     return [
         other.pk
         for other in boxed
-        if _distance_km(*here, float(other.latitude), float(other.longitude)) <= DUPLICATE_RADIUS_KM
+        if distance_km(*here, float(other.latitude), float(other.longitude)) <= DUPLICATE_RADIUS_KM
     ]
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from alerts import permissions, signals
 from alerts.models import Alert, AlertEvent, Triangulation
 from alerts.selectors import alert_list
+from alerts.services import cases
 from alerts.transitions import (
     ACKNOWLEDGE,
     ASSIGN,
@@ -56,6 +57,11 @@ def _lock_for_action(
     if alert is None:
         raise Http404
     permissions.check_may_take(user, transition)
+    if alert.case_lead_id is not None and transition is not NOTE:
+        raise InvalidTransition(
+            _("%(reference)s is merged into %(lead)s: act on %(lead)s, the case follows it.")
+            % {"reference": alert.reference, "lead": alert.case_lead.reference}
+        )
     if version is not None and version != alert.version:
         raise ConcurrentUpdate(
             _(
@@ -194,16 +200,20 @@ def alert_record_response(
 def alert_close(*, alert_id: int, user: User, note: str = "", version: int | None = None) -> Alert:
     _check_note(note)
     alert = _lock_for_action(alert_id=alert_id, user=user, transition=CLOSE, version=version)
-    return _transition(
+    alert = _transition(
         alert, user=user, transition=CLOSE, fields={"closed_at": timezone.now()}, note=note
     )
+    cases.case_followers_follow(lead=alert, user=user)
+    return alert
 
 
 @transaction.atomic
 def alert_reopen(*, alert_id: int, user: User, note: str = "", version: int | None = None) -> Alert:
     _check_note(note, required=_("Say why the alert is reopened."))
     alert = _lock_for_action(alert_id=alert_id, user=user, transition=REOPEN, version=version)
-    return _transition(alert, user=user, transition=REOPEN, fields={"closed_at": None}, note=note)
+    alert = _transition(alert, user=user, transition=REOPEN, fields={"closed_at": None}, note=note)
+    cases.case_followers_follow(lead=alert, user=user)
+    return alert
 
 
 @transaction.atomic

@@ -247,6 +247,8 @@ if pycountry.countries.get(alpha_2=MISSION_COUNTRY) is None:
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = f"{MISSION_NAME} early warning"
 MISSION_BOUNDS = {"min_lat": 2.0, "max_lat": 11.5, "min_lon": 14.0, "max_lon": 27.8}
+# An alert within this many km of a base is urgent and escalates on the shortest delays.
+NEAR_BASE_KM = env_int("NEAR_BASE_KM", 5, minimum=0)
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 
@@ -366,11 +368,14 @@ SPECTACULAR_SETTINGS = {
         "LocationKindEnum": "clas.models.Location.Kind",
         "TrainingKindEnum": "clas.models.Training.Kind",
         "NetworkStatusEnum": "clas.models.CommunityAlertNetwork.Status",
+        "DeploymentStatusEnum": "clas.models.DeploymentStatus",
         "PlanStatusEnum": "protection_plans.models.ProtectionPlan.Status",
         "MeasureStatusEnum": "protection_plans.models.Measure.Status",
         "ReportKindEnum": "reporting.models.Report.Kind",
         "WrittenReportKindEnum": "reporting.api.WRITTEN_KIND_CHOICES",
         "ReportStatusEnum": "reporting.models.Report.Status",
+        "CompiledKindEnum": "reporting.models.COMPILED_KIND_CHOICES",
+        "CompileRequestStatusEnum": "reporting.models.CompileRequest.Status",
         "AlertStatusEnum": "alerts.models.Alert.Status",
         "AlertEventKindEnum": "alerts.models.AlertEvent.Kind",
         "AlertLinkKindEnum": "alerts.models.AlertLink.Kind",

@@ -152,6 +152,18 @@ class DashboardResponseTimes(serializers.Serializer):
     acknowledge_histogram = DashboardBucket(many=True)
 
 
+class DashboardGroupTimes(serializers.Serializer):
+    acknowledge = DashboardTimes(help_text="From logging to acknowledgement.")
+    response = DashboardTimes(help_text="From logging to the recorded response.")
+    alerts_url = serializers.CharField(help_text="The alert list page showing these alerts.")
+
+
+class DashboardNearBaseTimes(serializers.Serializer):
+    radius_km = serializers.FloatField(help_text="NEAR_BASE_KM: near a base means this close.")
+    near_base = DashboardGroupTimes(help_text="Alerts within radius_km of their nearest base.")
+    others = DashboardGroupTimes(help_text="Alerts farther away, or without coordinates.")
+
+
 class DashboardCommunityInformed(serializers.Serializer):
     closed = serializers.IntegerField(help_text="Closed alerts of the period.")
     informed = serializers.IntegerField(
@@ -248,6 +260,9 @@ class DashboardSerializer(serializers.Serializer):
     alerts_by_category = DashboardCategory(many=True)
     alerts_by_prefecture = DashboardPrefecture(many=True)
     response_times = DashboardResponseTimes()
+    response_times_near_base = DashboardNearBaseTimes(
+        help_text="Response times of the alerts near a base (urgent) and of the others, apart."
+    )
     community_informed = DashboardCommunityInformed(
         help_text="Closed alerts whose community was told what happened, and how long it took."
     )

@@ -38,6 +38,7 @@ from django.db.models.functions import Greatest, TruncWeek
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from alerts.geo import filter_near_base, near_base_km
 from alerts.models import Alert, Channel, ThreatCategory
 from alerts.selectors import alert_list
 from clas.models import CommunityAlertNetwork, Deployment, Gender, Location, Role, User
@@ -56,7 +57,7 @@ from reporting.selectors import mission_today, mission_tz
 
 DEFAULT_DAYS = 90  # the period shown when none is asked for: the last 90 days, today included
 CACHE_SECONDS = 60
-CACHE_VERSION = 3  # bump when the shape of the cached figures changes
+CACHE_VERSION = 4  # bump when the shape of the cached figures changes
 
 CONFIRMED = (Alert.Outcome.CONFIRMED, Alert.Outcome.PARTLY)
 
@@ -135,8 +136,9 @@ def _alerts_url(filters: DashboardFilters, **extra: Any) -> str:
 
 
 def dashboard_alerts(*, user: User, filters: DashboardFilters) -> QuerySet[Alert]:
-    """The alerts the figures count: in the user's scope, reported in the period."""
-    qs = alert_list(user=user).select_related(None).order_by()
+    """The alerts the figures count: in the user's scope, reported in the period; cases, not
+    copies (an alert merged into another's case is counted with its lead)."""
+    qs = alert_list(user=user).select_related(None).order_by().filter(case_lead__isnull=True)
     if filters.sector_id:
         qs = qs.filter(location__sector_id=filters.sector_id)
     if filters.category_id:
@@ -205,6 +207,22 @@ def _response_times(qs: QuerySet[Alert]) -> dict[str, dict[str, float | int | No
     if connection.vendor != "postgresql":
         return response_times(qs)
     return _times_from(qs.aggregate(**_percentiles(qs)))
+
+
+def _near_base_times(qs: QuerySet[Alert], filters: DashboardFilters) -> dict[str, Any]:
+    """Response times of the alerts near a base (alerts.geo.NEAR_BASE_KM: urgent, on the
+    shortest escalation) and of the others (farther, or without coordinates), apart."""
+    return {
+        "radius_km": float(near_base_km()),
+        "near_base": {
+            **_response_times(filter_near_base(qs, True)),
+            "alerts_url": _alerts_url(filters, near_base="true"),
+        },
+        "others": {
+            **_response_times(filter_near_base(qs, False)),
+            "alerts_url": _alerts_url(filters, near_base="false"),
+        },
+    }
 
 
 def _ack_bucket_filter(lower: int, upper: int | None) -> Q:
@@ -618,6 +636,7 @@ def _compute(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
         "alerts_by_category": _by_category(groups, filters),
         "alerts_by_prefecture": _by_prefecture(counts, places, filters),
         "response_times": {**summary["times"], "acknowledge_histogram": summary["histogram"]},
+        "response_times_near_base": _near_base_times(alerts, filters),
         "community_informed": summary["community"],
         "networks": _networks(user=user, filters=filters),
         "clas": _clas(user=user, filters=filters),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -292,6 +293,42 @@ def _percentiles(fig: dict[str, Any]) -> Table:
     )
 
 
+def _near_base_times(fig: dict[str, Any]) -> Table:
+    split = fig["response_times_near_base"]
+    radius = split["radius_km"]
+    km = number_format(int(radius) if radius == int(radius) else radius)
+    groups = (
+        ("near_base", _("Near a base (≤ %(km)s km)") % {"km": km}),
+        ("others", _("Farther or without coordinates")),
+    )
+    rows = [
+        [
+            Cell(label, url=split[group]["alerts_url"]),
+            Cell(measure),
+            _n(split[group][key]["count"]),
+            _minutes(split[group][key]["median"]),
+            _minutes(split[group][key]["p90"]),
+        ]
+        for group, label in groups
+        for key, measure in (
+            ("acknowledge", _("Logging to acknowledgement")),
+            ("response", _("Logging to response")),
+        )
+    ]
+    return Table(
+        "response_times_near_base",
+        _("Response times near a base"),
+        [
+            _("Alerts"),
+            _("Measure"),
+            _("Alerts measured"),
+            _("Median (minutes)"),
+            _("90th percentile (minutes)"),
+        ],
+        rows,
+    )
+
+
 def _community_informed(fig: dict[str, Any]) -> Table:
     c = fig["community_informed"]
     times = c["time_to_informed"]
@@ -457,6 +494,7 @@ TABLES: dict[str, Callable[[dict[str, Any]], Table]] = {
     "alerts_by_channel": _by_channel,
     "acknowledge_times": _ack_histogram,
     "response_times": _percentiles,
+    "response_times_near_base": _near_base_times,
     "community_informed": _community_informed,
     "network_coverage": _coverage,
     "network_volunteers": _volunteers,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.selectors import queues_without_duty
 from clas.models import Role, User
 from core.formatting import duration_text
 from core.navigation import role_home_url
@@ -86,10 +87,17 @@ def _page_context(request: HttpRequest, form: DashboardFilterForm) -> dict[str, 
         "community_median": duration_text(fig["community_informed"]["time_to_informed"]["median"]),
         "map_url": f"{reverse('dashboard-map')}?{query}",
         "api_url": f"{reverse('dashboard-figures')}?{query}",
+        "verification_url": f"{reverse('reporting:dashboard_verification')}?{query}",
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "bounds": settings.MISSION_BOUNDS,
         "alerts_url": url_or_empty("alerts:alert_list", filters.alert_params()),
+        # HQ: the queues with nobody on duty now (alerts.services.rota).
+        "uncovered_queues": (
+            list(queues_without_duty(user=user, at=timezone.now()))
+            if user.is_mission_wide
+            else None
+        ),
     }
 
 

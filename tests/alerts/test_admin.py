@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -13,10 +15,12 @@ from alerts.models import (
     AlertDispatch,
     AlertEvent,
     AlertLink,
+    DutyShift,
     IdentityView,
     ReferenceCounter,
     RoutingRule,
     Triangulation,
+    VerificationCheck,
 )
 from alerts.services.escalation import PolicyInput, escalation_policy_update
 from clas.models import Role, User
@@ -70,6 +74,19 @@ def alert(mission: Mission) -> Alert:
         queue_id=mission.queue_a.pk,
         user=mission.admin,
         data=PolicyInput(repeat_minutes=30, tiers=[(0, "officers"), (15, "senior_officer")]),
+    )
+    VerificationCheck.objects.create(
+        alert=alert,
+        method=Triangulation.Method.PATROL,
+        result=VerificationCheck.Result.CONFIRMED,
+        checked_by=mission.force,
+    )
+    DutyShift.objects.create(
+        queue=mission.queue_a,
+        officer=mission.force,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(hours=12),
+        created_by=mission.force,
     )
     return alert
 

@@ -99,11 +99,18 @@ def test_every_action_has_a_service_and_a_page_form_under_its_name() -> None:
 
 
 def test_the_api_has_an_endpoint_per_action_but_the_note() -> None:
-    follow_up = {"follow-up-note", "community-informed"}  # the CLA's, not actions of the table
+    # Not actions of the table: the CLA's follow-up, the officer's verification (checks and
+    # grade change no state) and duplicates decided between two alerts.
+    follow_up = {"follow-up-note", "community-informed"}
+    verification = {"checks", "grade"}
+    duplicates = {
+        "duplicates/(?P<other_id>[0-9]+)/confirm",
+        "duplicates/(?P<other_id>[0-9]+)/reject",
+    }
     routes = {
         a.url_path: a.url_name
         for a in AlertViewSet.get_extra_actions()
-        if a.url_path not in follow_up
+        if a.url_path not in follow_up | verification | duplicates
     }
 
     assert set(routes) == set(TRANSITIONS) - {"note"}

@@ -5,6 +5,7 @@ import gzip
 import re
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.messages import get_messages
@@ -591,11 +592,24 @@ def test_the_alert_list_pages_by_50(mission: Mission) -> None:
     client = client_for(mission.hq)
 
     first = client.get(reverse("alerts:alert_list"), {"urgency": "Unknown"})
-    second = client.get(reverse("alerts:alert_list"), {"urgency": "Unknown", "page": "2"})
+    cursor = first.context["page"].next_cursor
+    second = client.get(reverse("alerts:alert_list"), {"urgency": "Unknown", "cursor": cursor})
 
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 1
-    assert "urgency=Unknown&amp;page=2" in first.content.decode()
+    assert "urgency=Unknown&amp;" + urlencode({"cursor": cursor}) in first.content.decode()
+    assert second.context["page"].next_cursor is None
+    assert second.context["page"].previous_cursor
+
+
+def test_a_page_link_that_cannot_be_read_says_so_and_shows_nothing(mission: Mission) -> None:
+    queued(mission)
+
+    response = client_for(mission.hq).get(reverse("alerts:alert_list"), {"cursor": "forged"})
+
+    assert response.status_code == 400
+    assert response.context["rows"] == []
+    assert "This page link cannot be read" in response.content.decode()
 
 
 # --- the alert page -----------------------------------------------------------------------

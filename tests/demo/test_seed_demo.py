@@ -48,6 +48,7 @@ from clas.models import (
     Training,
     User,
 )
+from clas.selectors import board_rows
 from demo.db import reference_format, references_reserve
 from exchange.models import Export
 from protection_plans.models import ProtectionPlan
@@ -149,13 +150,13 @@ def test_locations_fall_in_three_or_four_sectors_by_geography() -> None:
 # --- people -------------------------------------------------------------------------------
 
 
-def test_it_creates_78_clas_of_whom_16_women_each_with_one_open_deployment() -> None:
+def test_it_creates_78_clas_of_whom_16_women_each_with_one_current_deployment() -> None:
     assert CLA.objects.count() == 78
     assert CLA.objects.filter(gender=Gender.FEMALE).count() == 16
     assert set(CLA.objects.values_list("user__role", flat=True)) == {Role.CLA}
-    open_deployments = Counter(
-        Deployment.objects.filter(end_date__isnull=True).values_list("cla_id", flat=True)
-    )
+    # Current: open, or ending soon (a gap the deployment board shows).
+    current = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+    open_deployments = Counter(Deployment.objects.filter(current).values_list("cla_id", flat=True))
     assert len(open_deployments) == 78
     assert set(open_deployments.values()) == {1}
     assert Deployment.objects.filter(end_date__isnull=False).exists()
@@ -171,11 +172,21 @@ def test_cla_profiles_are_complete() -> None:
     assert {"Sango", "French", "Arabic", "Fulfulde", "Gbaya", "Banda", "Zande"} <= spoken
 
 
-def test_every_location_has_a_deployed_cla() -> None:
+def test_every_location_but_one_temporary_base_has_a_deployed_cla() -> None:
     staffed = set(
         Deployment.objects.filter(end_date__isnull=True).values_list("location_id", flat=True)
     )
-    assert staffed == set(Location.objects.values_list("pk", flat=True))
+    # The one left without a CLA is a gap of the deployment board (demo.board).
+    empty = Location.objects.exclude(pk__in=staffed)
+    assert [location.kind for location in empty] == [Location.Kind.TEMPORARY]
+
+
+def test_the_deployment_board_shows_its_gaps_to_the_demo_coordinator() -> None:
+    coordinator = User.objects.get(username="demo-coordinator")
+    board = board_rows(user=coordinator, today=timezone.localdate())
+    gaps = board.gap_counts
+    assert gaps["no_cla"] == 1 and gaps["on_leave"] == 1 and gaps["ending"] == 1
+    assert gaps["sole_civilian"] >= 1
 
 
 def test_past_deployments_end_before_the_next_one_starts() -> None:
@@ -371,7 +382,18 @@ def _check_alert(alert: Alert, events: list[AlertEvent]) -> None:
         assert (kind in kinds) == wanted, (alert.reference, kind, kinds)
     transitions = [e for e in events if e.to_status]
     assert transitions[-1].to_status == alert.status
-    bumping = {"routed", "escalated", "acknowledged", "triangulation", "outcome", "response"}
+    bumping = {
+        "routed",
+        "escalated",
+        "acknowledged",
+        "triangulation",
+        "outcome",
+        "response",
+        "merged",
+        "duplicate_rejected",
+        "checked",
+        "graded",
+    }
     assert alert.version == 1 + sum(1 for k in kinds if k in bumping | {"closed"})
     dispatch = alert.dispatch
     if alert.status == "new":
@@ -390,8 +412,27 @@ def _check_alerts(alerts: list[Alert]) -> None:
 
 
 def test_alert_fields_timestamps_and_timelines_agree_with_the_status() -> None:
-    alerts = list(Alert.objects.select_related("dispatch").prefetch_related("triangulations"))
+    # A report merged into a case follows its lead's closing instead of its own steps.
+    alerts = list(
+        Alert.objects.filter(case_lead__isnull=True)
+        .select_related("dispatch")
+        .prefetch_related("triangulations")
+    )
     _check_alerts(alerts)
+
+
+def test_the_demo_has_cases_of_reports_from_different_clas_and_a_rejected_duplicate() -> None:
+    leads = Alert.objects.filter(case_followers__isnull=False).distinct()
+    assert leads.count() >= 3
+    for lead in leads:
+        followers = list(lead.case_followers.all())
+        reporters = {lead.logged_by_id, *(f.logged_by_id for f in followers)}
+        assert len(reporters) == 1 + len(followers) <= 3
+        if lead.status == Alert.Status.CLOSED:
+            assert {f.status for f in followers} == {Alert.Status.CLOSED}
+    assert AlertLink.objects.filter(decision=AlertLink.Decision.REJECTED).exists()
+    cla = User.objects.get(username="demo-cla")
+    assert Alert.objects.filter(logged_by=cla, case_lead__status=Alert.Status.CLOSED).exists()
     assert Triangulation.objects.exists()
     assert AlertEvent.objects.filter(kind="notified").exists()
 
@@ -550,7 +591,10 @@ def test_only_recent_urgent_alerts_wait_unacknowledged_and_their_steps_are_taken
     from alerts.services import escalation
 
     now = timezone.now()
-    waiting = Alert.objects.filter(status="queued").filter(escalation.URGENT)
+    # Reports merged into a case left the queue: they no longer escalate.
+    waiting = Alert.objects.filter(status="queued", case_lead__isnull=True).filter(
+        escalation.URGENT
+    )
     assert waiting.exists()
     for alert in waiting:
         assert now - alert.routed_at < dt.timedelta(hours=1), alert.reference

@@ -8,7 +8,13 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from reporting.models import Assessment, AssessmentResponse, DistributionList, Report
+from reporting.models import (
+    Assessment,
+    AssessmentResponse,
+    CompileRequest,
+    DistributionList,
+    Report,
+)
 from tests import factories as f
 from tests.conftest import Mission
 
@@ -46,6 +52,13 @@ def report(mission: Mission) -> Report:
         respondent=mission.cla,
         respondent_kind="cla",
         answers={"feedback": 4},
+    )
+    CompileRequest.objects.create(
+        requested_by=mission.hq,
+        kind="daily",
+        period_start=report.period_start,
+        period_end=report.period_end,
+        sector=mission.sector_a,
     )
     return report
 

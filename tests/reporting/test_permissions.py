@@ -70,7 +70,7 @@ def _reports(mission: Mission) -> dict[str, Report]:
     ("role", "readable"),
     [
         ("cla", {"daily_a"}),
-        ("coordinator", {"daily_a"}),
+        ("coordinator", {"daily_a", "sector_a"}),
         ("force", {"mission", "sector_a"}),
         ("hq", {"daily_a", "daily_b", "mission", "sector_a", "sector_b"}),
         ("admin", {"daily_a", "daily_b", "mission", "sector_a", "sector_b"}),

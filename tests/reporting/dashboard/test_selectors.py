@@ -226,9 +226,11 @@ def test_figures_are_cached_per_scope(data: Data) -> None:
 
 
 def _api_count(client: Client, url: str) -> int:
-    response = client.get("/api/v1/alerts/?" + urlsplit(url).query)
+    response = client.get("/api/v1/alerts/?page_size=200&" + urlsplit(url).query)
     assert response.status_code == 200, response.content
-    return response.json()["count"]
+    body = response.json()
+    assert body["next"] is None
+    return len(body["results"])
 
 
 def test_every_drill_down_link_lists_exactly_the_alerts_counted(client: Client, data: Data) -> None:
@@ -263,7 +265,7 @@ def test_a_drill_down_link_opens_the_alert_list_page_with_those_alerts(
     response = client.get(looting["alerts_url"])
 
     assert response.status_code == 200
-    assert response.context["page_obj"].paginator.count == looting["count"] == 3
+    assert len(response.context["rows"]) == looting["count"] == 3
 
 
 def test_drill_down_links_carry_the_filters(data: Data) -> None:
