@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from alerts import permissions
 from alerts.models import Alert, AlertLink
 from alerts.selectors import alert_list, case_members
+from alerts.services.cases import default_lead
 from clas.models import User
 
 
@@ -36,7 +37,8 @@ class DuplicateConfirmForm(forms.Form):
     def __init__(self, *args: Any, alert: Alert, other: Alert, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"duplicate-{other.pk}")
         earliest = min((alert, other), key=lambda a: (a.reported_at, a.pk))
-        kwargs.setdefault("initial", {"lead": earliest.pk, "version": alert.version})
+        proposed = default_lead(alert, other)
+        kwargs.setdefault("initial", {"lead": proposed.pk, "version": alert.version})
         super().__init__(*args, **kwargs)
         self.other = other
         self.fields["lead"].choices = [

@@ -3,6 +3,8 @@ into one case) or reject. The API twin is alerts.api (`duplicates/<id>/confirm|r
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -42,11 +44,13 @@ def duplicate_decide(request: HttpRequest, pk: int, other: int, decision: str) -
     try:
         if decision == "reject":
             version = request.POST.get("version", "")
+            if not re.fullmatch(r"[0-9]{1,9}", version):
+                # The page always sends the version it showed: without one, it is not known
+                # what the officer saw.
+                messages.error(request, ConcurrentUpdate.default_message)
+                return back
             services.duplicate_reject(
-                user=user,
-                alert_id=alert.pk,
-                other_id=other_alert.pk,
-                version=int(version) if version.isdigit() else None,
+                user=user, alert_id=alert.pk, other_id=other_alert.pk, version=int(version)
             )
             messages.success(
                 request,

@@ -75,18 +75,25 @@ def check_may_take(user: AnyUser, transition: Transition) -> None:
         raise PermissionRefused(_("Only Force officers act on triangulation queues."))
 
 
-def may_decide_duplicates(user: AnyUser, alert: Alert) -> bool:
-    """Confirms or rejects the likely duplicates of an alert (alerts.services.cases): a Force
-    officer of the alert's queue, and mission admins."""
+def works_queue(
+    user: AnyUser, queue: TriangulationQueue | None, *, senior_officer_too: bool = False
+) -> bool:
+    """A Force officer of `queue` (its senior officer too, when asked), or a mission admin:
+    who verifies its alerts, decides their duplicates and keeps its rota."""
     if not user.is_authenticated or not user.is_active:
         return False
     if _has_role(user, {Role.ADMIN}):
         return True
-    return (
-        user.role == Role.FORCE
-        and alert.queue_id is not None
-        and alert.queue.officers.filter(pk=user.pk).exists()
-    )
+    if user.role != Role.FORCE or queue is None:
+        return False
+    if senior_officer_too and queue.senior_officer_id == user.pk:
+        return True
+    return queue.officers.filter(pk=user.pk).exists()
+
+
+def may_decide_duplicates(user: AnyUser, alert: Alert) -> bool:
+    """Confirms or rejects the likely duplicates of an alert (alerts.services.cases)."""
+    return works_queue(user, alert.queue if alert.queue_id else None)
 
 
 def may_see_source_identity(user: AnyUser, alert: Alert) -> bool:

@@ -30,10 +30,8 @@ from alerts.models import (
     AlertDispatch,
     DutyShift,
     IdentityView,
-    Severity,
     ThreatCategory,
     TriangulationQueue,
-    Urgency,
 )
 from clas.models import CLA, CommunityAlertNetwork, Deployment, FocalPoint, Location, Role, User
 from clas.selectors import focal_point_list, location_list, network_list, scoped_location_ids
@@ -267,9 +265,8 @@ def dispatch_backlog(now: dt.datetime | None = None) -> DispatchBacklog:
 
 
 def urgent_unacknowledged() -> int:
-    """Queued alerts nobody has acknowledged that are Immediate or Extreme (flash alerts)."""
-    return (
-        Alert.objects.filter(status=Alert.Status.QUEUED, case_lead__isnull=True)
-        .filter(Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME))
-        .count()
-    )
+    """Queued alerts nobody has acknowledged that escalate: Immediate, Extreme or near a base
+    (merged followers excluded: their case's lead counts)."""
+    from alerts.services.escalation import URGENT  # the services import the selectors
+
+    return Alert.objects.filter(status=Alert.Status.QUEUED).filter(URGENT).count()

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clas import deployment_import, selectors, services
@@ -246,9 +247,12 @@ def import_sheet(request: HttpRequest) -> HttpResponse:
         form.add_error("file" if exc.field == "file" else None, exc.message)
         return render(request, "clas/deployment_import.html", context, status=400)
     if result.imported:
+        count = len(result.changes)
         cache.delete(_upload_key(user, digest))
         messages.success(
-            request, _("Imported: %(count)d changes.") % {"count": len(result.changes)}
+            request,
+            ngettext("Imported: %(count)d change.", "Imported: %(count)d changes.", count)
+            % {"count": count},
         )
         return redirect("clas:board")
     if dry_run and not result.problems:

@@ -45,6 +45,7 @@ COLUMNS = tuple(name for name, _help in TEMPLATE_COLUMNS)
 REQUIRED_COLUMNS = ("staff_number", "location_code", "start_date")
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_COLUMNS = 50
 GENDERS = {
     "female": Gender.FEMALE,
     "f": Gender.FEMALE,
@@ -118,6 +119,13 @@ def _read_csv(content: bytes) -> list[list[Any]]:
         ) from exc
 
 
+def _too_many_rows() -> DomainError:
+    return DomainError(
+        gettext("The file has more than %(max)d rows: split it.") % {"max": MAX_ROWS},
+        field="file",
+    )
+
+
 def _read_xlsx(content: bytes) -> list[list[Any]]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -125,7 +133,14 @@ def _read_xlsx(content: bytes) -> list[list[Any]]:
         raise DomainError(gettext("The file is not a valid XLSX workbook."), field="file") from exc
     try:
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # A small workbook can unpack to millions of rows: read no further than a file that
+        # could be accepted (blank lines left out later) and no wider than a sensible sheet.
+        lines: list[list[Any]] = []
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            lines.append(list(row))
+            if len(lines) > 2 * MAX_ROWS + 1:
+                raise _too_many_rows()
+        return lines
     finally:
         book.close()
 
@@ -149,10 +164,7 @@ def sheet_read(*, filename: str, content: bytes) -> tuple[list[str], list[tuple[
         raise DomainError(gettext("The file is empty."), field="file")
     header = _header(lines[0])
     if len(lines) - 1 > MAX_ROWS:
-        raise DomainError(
-            gettext("The file has more than %(max)d rows: split it.") % {"max": MAX_ROWS},
-            field="file",
-        )
+        raise _too_many_rows()
     rows = []
     for number, line in enumerate(lines[1:], start=2):
         rows.append((number, {header[i]: line[i] for i in range(min(len(header), len(line)))}))

@@ -424,6 +424,7 @@ def deployment_rotate(
     _actor_check(actor=actor, location=location)
     with _refused_on_conflict(), transaction.atomic():
         current = _lock_deployment(deployment=deployment, version=version)
+        _actor_check(actor=actor, location=current.location)  # where it is, not only where to
         if current.end_date is not None:
             raise InvalidTransition(
                 gettext("This deployment already ended on %(end)s.")
@@ -466,6 +467,7 @@ def deployment_close(
         raise DomainError(gettext("Say why the deployment ends."), field="end_reason")
     with _refused_on_conflict(), transaction.atomic():
         current = _lock_deployment(deployment=deployment, version=version)
+        _actor_check(actor=actor, location=current.location)  # where it is, not only where to
         ended = deployment_end(deployment=current, end_date=end_date)
         ended.end_reason = reason[:200]
         ended.status = Deployment.Status.WORKING
@@ -490,6 +492,7 @@ def deployment_leave_set(
     _actor_check(actor=actor)
     with transaction.atomic():
         current = _lock_deployment(deployment=deployment, version=version)
+        _actor_check(actor=actor, location=current.location)  # where it is, not only where to
         if current.end_date is not None:
             raise InvalidTransition(
                 gettext("This deployment already ended on %(end)s.")

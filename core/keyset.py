@@ -69,9 +69,10 @@ class KeysetPage:
 def keys_of(queryset: QuerySet) -> list[Key]:
     """The ordering of `queryset` as keys, the primary key last (added when missing)."""
     terms = [str(term) for term in (queryset.query.order_by or queryset.model._meta.ordering)]
-    keys = [Key.parse(term) for term in terms]
     pk = queryset.model._meta.pk.name
-    if not any(key.field in (pk, "pk") for key in keys):
+    # "pk" and the primary key's name are one key: a cursor reads the same either way.
+    keys = [Key(pk, key.descending) if key.field == "pk" else key for key in map(Key.parse, terms)]
+    if not any(key.field == pk for key in keys):
         keys.append(Key(pk, keys[-1].descending if keys else True))
     return keys
 

@@ -84,7 +84,7 @@ ROUTING_LATENCY = Histogram(
 )
 ESCALATIONS = Counter(
     "earlywarning_alert_escalations",
-    "Immediate alerts escalated to the queue's senior officer, not acknowledged in time.",
+    "Escalation steps taken: urgent alerts nobody acknowledged in time, told to the next tier.",
 )
 TASK_FAILURES = Counter(
     "earlywarning_celery_task_failures",
@@ -174,7 +174,7 @@ def dispatch_backlog() -> DispatchBacklog:
 
 
 def urgent_unacknowledged() -> int:
-    """Queued alerts nobody has acknowledged that are Immediate or Extreme (flash alerts)."""
+    """Queued alerts nobody has acknowledged that escalate (Immediate, Extreme, near a base)."""
     return _readers().urgent_unacknowledged()
 
 
@@ -211,7 +211,7 @@ class AlertPipelineCollector:
             ),
             GaugeMetricFamily(
                 "earlywarning_urgent_alerts_unacknowledged",
-                "Queued Immediate or Extreme alerts that nobody has acknowledged.",
+                "Queued urgent alerts (Immediate, Extreme or near a base) nobody acknowledged.",
             ),
         )
 

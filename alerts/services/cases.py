@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from alerts import permissions, signals, texts
 from alerts.models import Alert, AlertEvent, AlertLink
 from alerts.selectors import alert_list
+from alerts.services.escalation import is_urgent
 from alerts.transitions import CLOSE, REOPEN
 from clas.models import User
 from core.exceptions import ConcurrentUpdate, DomainError, InvalidTransition, PermissionRefused
@@ -121,6 +122,33 @@ def _merge(follower: Alert, *, lead: Alert, user: User) -> None:
 
 
 @transaction.atomic
+def _waits_urgent(alert: Alert) -> bool:
+    return alert.status == Alert.Status.QUEUED and is_urgent(alert)
+
+
+def default_lead(one: Alert, other: Alert) -> Alert:
+    """The lead a merge proposes: an urgent alert nobody acknowledged (it keeps escalating as
+    the lead), else the one reported first."""
+    return min((one, other), key=lambda a: (not _waits_urgent(a), a.reported_at, a.pk))
+
+
+def _check_nobody_left_untold(*, lead: Alert, followers: list[Alert]) -> None:
+    """A follower stops escalating: an urgent one nobody acknowledged may follow only a lead
+    that escalates too, or that someone already acknowledged."""
+    if lead.status != Alert.Status.QUEUED or is_urgent(lead):
+        return
+    for follower in followers:
+        if _waits_urgent(follower):
+            raise DomainError(
+                _(
+                    "%(follower)s is urgent and nobody has acknowledged it yet: let it lead the "
+                    "case, or acknowledge %(lead)s first."
+                )
+                % {"follower": follower.reference, "lead": lead.reference},
+                field="lead",
+            )
+
+
 def duplicate_confirm(
     *,
     user: User,
@@ -145,7 +173,7 @@ def duplicate_confirm(
                 % {"reference": one.reference}
             )
     if lead_id is None:
-        lead = min((alert, other), key=lambda a: (a.reported_at, a.pk))
+        lead = default_lead(alert, other)
     elif lead_id in (alert.pk, other.pk):
         lead = alert if lead_id == alert.pk else other
     else:
@@ -182,6 +210,7 @@ def duplicate_confirm(
         .filter(case_lead=follower)
         .order_by("pk")
     )
+    _check_nobody_left_untold(lead=lead, followers=[follower, *brought])
     _merge(follower, lead=lead, user=user)
     for member in brought:
         _merge(member, lead=lead, user=user)

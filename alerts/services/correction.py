@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from alerts import texts
 from alerts.geo import base_fields
 from alerts.models import SEVERITY_RANK, URGENCY_RANK, Alert, AlertEvent, ThreatCategory
-from alerts.services.escalation import escalation_schedule
+from alerts.services.escalation import escalation_reschedule
 from alerts.services.intake import (
     VICTIM_FIELDS,
     AlertInput,
@@ -176,13 +176,10 @@ def alert_correct(
         update_fields += ["nearest_base", "base_distance_km"]
     locked.version += 1
     locked.save(update_fields=update_fields)
-    if (
-        set(changed) & COORDINATE_FIELDS
-        and locked.next_escalation_at is None
-        and locked.escalation_step == 0
-    ):
-        # Moved near a base while queued: it escalates from now on, as if routed so.
-        escalation_schedule(alert=locked)
+    if set(changed) & (COORDINATE_FIELDS | {"urgency", "severity"}):
+        # Moved near a base, or made more urgent, while queued: it escalates from now on by
+        # the timing it would have had if reported so.
+        escalation_reschedule(alert=locked)
     AlertEvent.objects.create(
         alert=locked,
         kind=AlertEvent.Kind.CORRECTED,

@@ -223,7 +223,10 @@ def escalation_policy_of(queue: TriangulationQueue) -> Policy:
 
 def is_urgent(alert: Alert) -> bool:
     """Escalates when nobody acknowledges it: Immediate, or Extreme whatever its urgency, or
-    near a base (alerts.geo.NEAR_BASE_KM) whatever its urgency and severity."""
+    near a base (alerts.geo.NEAR_BASE_KM) whatever its urgency and severity. An alert merged
+    into a case never escalates: its case's lead does."""
+    if alert.case_lead_id is not None:
+        return False
     return (
         alert.urgency == Urgency.IMMEDIATE
         or alert.severity == Severity.EXTREME
@@ -232,7 +235,9 @@ def is_urgent(alert: Alert) -> bool:
 
 
 # NEAR_BASE_KM as read at start-up, like every setting.
-URGENT = Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME) | near_base_q()
+URGENT = Q(case_lead__isnull=True) & (
+    Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME) | near_base_q()
+)
 
 # An alert near a base escalates on the shortest delays: each tier of its queue's policy
 # comes at the latest this many minutes after routing (by tier order; later tiers 5 minutes
@@ -299,7 +304,9 @@ def alert_escalate_overdue(
     """Take the escalation step due now of every queued alert whose next step is due."""
     now = now or timezone.now()
     due = (
-        Alert.objects.filter(status=Alert.Status.QUEUED, next_escalation_at__lte=now)
+        Alert.objects.filter(
+            status=Alert.Status.QUEUED, next_escalation_at__lte=now, case_lead__isnull=True
+        )
         .order_by("next_escalation_at")
         .values_list("pk", flat=True)
     )
@@ -593,11 +600,23 @@ def _reschedule_queue(queue: TriangulationQueue) -> None:
     due is taken by the next sweep (only that one, as after any gap)."""
     policy = escalation_policy_of(queue)
     waiting = Alert.objects.filter(queue=queue, status=Alert.Status.QUEUED).filter(URGENT)
-    fields = ("pk", "routed_at", "created_at", "escalation_step", "urgency", "severity")
-    for alert in waiting.only(*fields, "base_distance_km"):
-        own = alert_policy(alert, policy)
-        step = max(alert.escalation_step, own.first_step)
-        Alert.objects.filter(pk=alert.pk).update(next_escalation_at=own.due_at(_start(alert), step))
+    for alert in waiting:
+        escalation_reschedule(alert=alert, policy=policy)
+
+
+def escalation_reschedule(*, alert: Alert, policy: Policy | None = None) -> None:
+    """When the next step of a queued alert is due, after its queue's policy or what makes
+    it urgent (urgency, severity, distance to a base) changed: the steps already taken stay
+    taken, the next comes by the new timing (at once if already past)."""
+    if alert.status != Alert.Status.QUEUED or alert.queue_id is None or not is_urgent(alert):
+        return
+    if alert.escalation_step == 0 and alert.next_escalation_at is None:
+        escalation_schedule(alert=alert)
+        return
+    own = alert_policy(alert, policy)
+    step = max(alert.escalation_step, own.first_step)
+    alert.next_escalation_at = own.due_at(_start(alert), step)
+    Alert.objects.filter(pk=alert.pk).update(next_escalation_at=alert.next_escalation_at)
 
 
 # --- what the queue page and the API show ---------------------------------------------------

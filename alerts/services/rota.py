@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts import permissions
 from alerts.models import DutyShift, TriangulationQueue
-from clas.models import Role, User
+from clas.models import User
 from core.exceptions import PermissionRefused
 
 logger = logging.getLogger("alerts.services")
@@ -75,13 +77,7 @@ def duty_officer(queue: TriangulationQueue, at: dt.datetime | None = None) -> Us
 
 def may_edit_rota(user: User, queue: TriangulationQueue) -> bool:
     """The queue's senior officer, its officers, and mission admins (as for escalation)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    if user.role != Role.FORCE:
-        return False
-    return queue.senior_officer_id == user.pk or queue.officers.filter(pk=user.pk).exists()
+    return permissions.works_queue(user, queue, senior_officer_too=True)
 
 
 def check_may_edit_rota(user: User, queue: TriangulationQueue) -> None:
@@ -210,16 +206,30 @@ def shift_create(
     return shift
 
 
+def _shift_queue_id(shift_id: int) -> int:
+    queue_id = DutyShift.objects.filter(pk=shift_id).values_list("queue_id", flat=True).first()
+    if queue_id is None:
+        raise Http404
+    return queue_id
+
+
+def _shift(shift_id: int) -> DutyShift:
+    """The shift, read again under its queue's lock: someone may have deleted it meanwhile."""
+    shift = DutyShift.objects.filter(pk=shift_id).first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
 @transaction.atomic
 def shift_update(
     *, user: User, shift_id: int, data: ShiftInput, now: dt.datetime | None = None
 ) -> DutyShift:
     """Change a shift; one that is over keeps everything but its hand-over note."""
     now = now or timezone.now()
-    queue_id = DutyShift.objects.values_list("queue_id", flat=True).get(pk=shift_id)
-    queue = _locked_queue(queue_id)
+    queue = _locked_queue(_shift_queue_id(shift_id))
     check_may_edit_rota(user, queue)
-    shift = DutyShift.objects.get(pk=shift_id)
+    shift = _shift(shift_id)
     _check(queue, data, now=now, shift=shift)
     shift.officer_id = data.officer_id
     shift.starts_at = data.starts_at
@@ -234,10 +244,9 @@ def shift_update(
 def shift_delete(*, user: User, shift_id: int, now: dt.datetime | None = None) -> None:
     """Take a shift off the rota before it starts; one that has started is ended instead."""
     now = now or timezone.now()
-    queue_id = DutyShift.objects.values_list("queue_id", flat=True).get(pk=shift_id)
-    queue = _locked_queue(queue_id)
+    queue = _locked_queue(_shift_queue_id(shift_id))
     check_may_edit_rota(user, queue)
-    shift = DutyShift.objects.get(pk=shift_id)
+    shift = _shift(shift_id)
     if shift.ends_at <= now:
         raise ValidationError(_("This shift is over and stays on the rota."))
     if shift.starts_at <= now:

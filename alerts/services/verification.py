@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alerts import permissions
 from alerts.models import (
     Alert,
     AlertEvent,
@@ -55,13 +56,7 @@ GRADE = Transition(
 def may_verify(user: User, alert: Alert) -> bool:
     """An officer of the alert's queue, or an admin (superusers always). The alert must be in
     the user's scope too: the services look it up through alerts.selectors."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    if user.role != Role.FORCE or alert.queue_id is None:
-        return False
-    return alert.queue.officers.filter(pk=user.pk).exists()
+    return permissions.works_queue(user, alert.queue if alert.queue_id else None)
 
 
 def _lock_for_verification(

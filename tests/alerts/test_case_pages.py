@@ -174,6 +174,20 @@ def test_rejecting_on_the_page(mission: Mission) -> None:
     assert 'id="duplicates"' not in page.content.decode()
 
 
+@pytest.mark.parametrize("version", ["\u00b2", "9" * 5000, "-1", ""])
+def test_a_version_that_is_not_one_is_refused_on_the_page_not_a_500(
+    mission: Mission, version: str
+) -> None:
+    first, second, _colleague = pair(mission)
+
+    response = client(mission.force).post(
+        decide_url(second, first, "reject"), {"version": version}, follow=True
+    )
+
+    assert response.status_code < 500
+    assert AlertLink.objects.get().decision == AlertLink.Decision.SUGGESTED
+
+
 @pytest.mark.parametrize("who", ["cla", "coordinator", "hq"])
 def test_other_roles_are_refused_on_the_page(mission: Mission, who: str) -> None:
     first, second, _colleague = pair(mission)

@@ -163,6 +163,25 @@ def test_a_broken_xlsx_is_refused(mission) -> None:
     assert caught.value.field == "file"
 
 
+def test_a_workbook_of_too_many_rows_is_refused_without_reading_it_all(mission) -> None:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(COLUMNS))
+    for number in range(20_000):
+        sheet.append([f"X-{number}", "", "", "", "NOWHERE", "2026-01-01", ""])
+    out = io.BytesIO()
+    book.save(out)
+
+    with pytest.raises(DomainError) as caught:
+        deployments_import(
+            actor=mission.admin, filename="s.xlsx", content=out.getvalue(), dry_run=True
+        )
+
+    assert caught.value.field == "file"
+    assert "5000" in str(caught.value)
+    assert not CLA.objects.filter(staff_number__startswith="X-").exists()
+
+
 def test_coordinator_imports_only_into_their_area(mission) -> None:
     content = _csv(f"NEW-1,n1,En One,female,{mission.base_b.code},{TODAY().isoformat()},")
 

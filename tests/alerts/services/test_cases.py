@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from alerts import services, signals, texts
 from alerts.models import Alert, AlertLink
 from alerts.selectors import case_members, urgent_unacknowledged
+from alerts.services.escalation import PolicyInput, escalation_policy_update
 from clas.models import Role
 from core.exceptions import ConcurrentUpdate, DomainError, InvalidTransition, PermissionRefused
 from notifications.models import Notification
@@ -365,3 +366,59 @@ def test_a_stale_version_is_refused(mission: Mission) -> None:
             user=mission.force, alert_id=second.pk, other_id=first.pk, version=1
         )
     _nothing_changed(first, second)
+
+
+# --- nobody left untold -------------------------------------------------------------------
+
+
+def test_a_follower_stays_silent_when_its_queue_s_policy_changes(mission: Mission) -> None:
+    first = log(mission, urgency="Immediate", **_reported(5))
+    second = log(mission, second_cla(mission), urgency="Immediate", **_reported(2))
+    services.duplicate_confirm(user=mission.force, alert_id=second.pk, other_id=first.pk)
+
+    escalation_policy_update(
+        queue_id=mission.queue_a.pk,
+        user=mission.admin,
+        data=PolicyInput(repeat_minutes=5, tiers=[(0, "officers"), (1, "on_duty")]),
+    )
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.next_escalation_at is None
+    assert first.next_escalation_at is not None
+    services.alert_escalate_overdue(now=timezone.now() + dt.timedelta(hours=6))
+
+    assert not second.events.filter(kind="escalated").exists()
+    assert first.events.filter(kind="escalated").exists()
+
+
+def test_an_urgent_report_nobody_acknowledged_leads_its_case_by_default(mission: Mission) -> None:
+    calm = log(mission, urgency="Future", severity="Moderate", **_reported(5))
+    urgent = log(mission, second_cla(mission), urgency="Immediate", **_reported(2))
+
+    lead = services.duplicate_confirm(user=mission.force, alert_id=urgent.pk, other_id=calm.pk)
+
+    assert lead == urgent
+    lead.refresh_from_db()
+    assert lead.next_escalation_at is not None
+
+
+def test_an_urgent_report_cannot_follow_a_calm_one_nobody_acknowledged(mission: Mission) -> None:
+    calm = log(mission, urgency="Future", severity="Moderate", **_reported(5))
+    urgent = log(mission, second_cla(mission), urgency="Immediate", **_reported(2))
+
+    with pytest.raises(DomainError) as caught:
+        services.duplicate_confirm(
+            user=mission.force, alert_id=urgent.pk, other_id=calm.pk, lead_id=calm.pk
+        )
+
+    assert urgent.reference in str(caught.value)
+    urgent.refresh_from_db()
+    assert urgent.case_lead_id is None
+    assert urgent.next_escalation_at is not None
+    # Once someone acknowledged the calm one, it may lead.
+    services.alert_acknowledge(user=mission.force, alert_id=calm.pk, version=calm.version)
+    services.duplicate_confirm(
+        user=mission.force, alert_id=urgent.pk, other_id=calm.pk, lead_id=calm.pk
+    )
+    urgent.refresh_from_db()
+    assert urgent.case_lead_id == calm.pk

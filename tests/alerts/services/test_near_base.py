@@ -231,6 +231,35 @@ def test_an_alert_corrected_to_near_a_base_while_queued_starts_escalating(
     assert sweep(stored, 1) == [1]
 
 
+def test_an_escalating_alert_moved_near_a_base_takes_the_shortest_delays_at_once(
+    spread: Mission,
+) -> None:
+    escalation.escalation_policy_update(
+        queue_id=spread.queue_a.pk,
+        user=spread.admin,
+        data=PolicyInput(repeat_minutes=60, tiers=[(0, "officers"), (30, "on_duty")]),
+    )
+    alert = log(spread, urgency="Immediate", **at(FAR))
+    assert Alert.objects.get(pk=alert.pk).next_escalation_at == minutes(alert, 30)
+
+    services.alert_correct(alert=alert, actor=spread.admin, changes=at(NEAR), via="admin")
+
+    assert Alert.objects.get(pk=alert.pk).next_escalation_at == minutes(alert, 5)
+
+
+def test_an_alert_corrected_to_immediate_while_queued_starts_escalating(
+    spread: Mission,
+) -> None:
+    alert = log(spread, urgency="Expected", severity="Moderate", **at(FAR))
+    assert alert.next_escalation_at is None
+
+    services.alert_correct(
+        alert=alert, actor=spread.admin, changes={"urgency": "Immediate"}, via="admin"
+    )
+
+    assert Alert.objects.get(pk=alert.pk).next_escalation_at is not None
+
+
 def test_an_alert_moved_away_from_the_base_stops_escalating(spread: Mission) -> None:
     alert = log(spread, urgency="Expected", severity="Moderate", **at(NEAR))
     services.alert_correct(alert=alert, actor=spread.admin, changes=at(FAR), via="admin")

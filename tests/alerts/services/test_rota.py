@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from alerts import services
@@ -257,6 +258,26 @@ def test_only_a_shift_not_yet_started_is_taken_off_the_rota(mission: Mission) ->
 
     rota.shift_delete(user=mission.force, shift_id=shift.pk, now=bangui(1, 17))
     assert not DutyShift.objects.exists()
+
+
+def test_a_shift_deleted_meanwhile_is_a_404_not_a_500(mission: Mission) -> None:
+    shift = plan(mission, mission.force, bangui(1, 18), bangui(2, 6))
+    rota.shift_delete(user=mission.force, shift_id=shift.pk, now=bangui(1, 17))
+
+    with pytest.raises(Http404):
+        rota.shift_delete(user=mission.force, shift_id=shift.pk, now=bangui(1, 17))
+    with pytest.raises(Http404):
+        rota.shift_update(
+            user=mission.force,
+            shift_id=shift.pk,
+            data=ShiftInput(
+                officer_id=mission.force.pk,
+                starts_at=bangui(1, 18),
+                ends_at=bangui(2, 6),
+                handover_note="",
+            ),
+            now=bangui(1, 17),
+        )
 
 
 def test_the_queue_s_officers_senior_officer_and_admins_plan_its_rota(
