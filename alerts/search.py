@@ -18,7 +18,7 @@ from alerts.models import Alert
 
 LANGUAGES = ("french", "english")
 SEARCH_MAX_LENGTH = 200
-REFERENCE = re.compile(r"ALT-\d{4}-\d{1,6}", re.IGNORECASE)
+REFERENCE = re.compile(r"ALT-(?P<year>\d{4})-(?P<number>\d{1,6})", re.IGNORECASE)
 WORD = re.compile(r"\w+")
 
 
@@ -33,7 +33,8 @@ def alert_search(queryset: QuerySet[Alert], text: str) -> QuerySet[Alert]:
         return queryset
     reference = REFERENCE.fullmatch(text)
     if reference:
-        return queryset.filter(reference__iexact=text)
+        # As stored (ALT-2026-000123), so the unique index finds it.
+        return queryset.filter(reference=f"ALT-{reference['year']}-{int(reference['number']):06d}")
     words = WORD.findall(text)
     if not words:
         return queryset.none()

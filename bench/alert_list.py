@@ -36,7 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 
 from alerts.models import Alert  # noqa: E402
 from alerts.selectors import alert_list  # noqa: E402
@@ -58,6 +58,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15, help="timed requests per line")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow queries")
     args = parser.parse_args()
+    # The second sign-in step is not what is measured: the signed-in HQ reader skips it.
+    override_settings(OTP_REQUIRED_ROLES=()).enable()
 
     total = Alert.objects.count()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, {total:,} alerts\n")

@@ -42,7 +42,7 @@ django.setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from alerts.models import Alert, ThreatCategory  # noqa: E402
@@ -51,8 +51,11 @@ from reporting.selectors import mission_today  # noqa: E402
 
 
 def _user(role: str) -> User:
-    demo = User.objects.filter(username=f"demo-{role}").first()
-    return demo or User.objects.filter(role=role, is_active=True).order_by("pk").first()
+    """The demo login of the role, else another of its users; one without an authenticator,
+    whose session owes no second step (OTP_REQUIRED_ROLES is emptied for the run)."""
+    readers = User.objects.filter(is_active=True, totpdevice__isnull=True)
+    demo = readers.filter(username=f"demo-{role}").first()
+    return demo or readers.filter(role=role).order_by("pk").first()
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -130,6 +133,8 @@ def main() -> None:
     parser.add_argument("--report-runs", type=int, default=3, help="weekly report compilations")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow queries")
     args = parser.parse_args()
+    # The second sign-in step is not what is measured: the signed-in HQ reader skips it.
+    override_settings(OTP_REQUIRED_ROLES=()).enable()
 
     print(
         f"database: {connection.vendor} {connection.settings_dict['NAME']}, "

@@ -162,3 +162,17 @@ def test_a_cursor_of_one_ordering_is_refused_in_another(mission: Mission) -> Non
 
     assert response.status_code == 400
     assert "cursor" in response.json()
+
+
+def test_pk_and_the_primary_key_s_name_make_the_same_cursor(mission: Mission) -> None:
+    for index in range(5):
+        alert(mission, hours=index)
+    by_pk = keyset_page(Alert.objects.order_by("-reported_at", "-pk"), cursor=None, size=2)
+
+    by_id = keyset_page(
+        Alert.objects.order_by("-reported_at", "-id"), cursor=by_pk.next_cursor, size=2
+    )
+
+    assert [row.pk for row in by_id.rows] == list(
+        Alert.objects.order_by("-reported_at", "-id").values_list("pk", flat=True)[2:4]
+    )
