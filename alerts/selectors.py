@@ -30,8 +30,10 @@ from alerts.models import (
     AlertDispatch,
     DutyShift,
     IdentityView,
+    Severity,
     ThreatCategory,
     TriangulationQueue,
+    Urgency,
 )
 from clas.models import CLA, CommunityAlertNetwork, Deployment, FocalPoint, Location, Role, User
 from clas.selectors import focal_point_list, location_list, network_list, scoped_location_ids
@@ -264,9 +266,14 @@ def dispatch_backlog(now: dt.datetime | None = None) -> DispatchBacklog:
     return DispatchBacklog(pending=row["pending"], oldest_seconds=round(age, 1))
 
 
+# What escalates when nobody acknowledges it (alerts.services.escalation.is_urgent): Immediate,
+# Extreme or near a base, never an alert merged into a case. NEAR_BASE_KM as read at start-up.
+URGENT = Q(case_lead__isnull=True) & (
+    Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME) | near_base_q()
+)
+
+
 def urgent_unacknowledged() -> int:
     """Queued alerts nobody has acknowledged that escalate: Immediate, Extreme or near a base
     (merged followers excluded: their case's lead counts)."""
-    from alerts.services.escalation import URGENT  # the services import the selectors
-
     return Alert.objects.filter(status=Alert.Status.QUEUED).filter(URGENT).count()

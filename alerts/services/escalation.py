@@ -33,13 +33,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from alerts import notifications, signals, texts
-from alerts.geo import is_near_base, near_base_q
+from alerts import notifications, selectors, signals, texts
+from alerts.geo import is_near_base
 from alerts.models import (
     Alert,
     AlertEvent,
@@ -234,10 +233,7 @@ def is_urgent(alert: Alert) -> bool:
     )
 
 
-# NEAR_BASE_KM as read at start-up, like every setting.
-URGENT = Q(case_lead__isnull=True) & (
-    Q(urgency=Urgency.IMMEDIATE) | Q(severity=Severity.EXTREME) | near_base_q()
-)
+URGENT = selectors.URGENT  # what escalates, as the selectors count it
 
 # An alert near a base escalates on the shortest delays: each tier of its queue's policy
 # comes at the latest this many minutes after routing (by tier order; later tiers 5 minutes
