@@ -72,8 +72,8 @@ MAX_DELAY_MINUTES = 7 * 24 * 60
 # --- flash notification -------------------------------------------------------------------
 
 
-def flash_recipients(alert: Alert) -> list[Recipient]:
-    """The queue's officer on duty first (by its rota), then the queue's officers and the
+def flash_recipients(alert: Alert, *, on_duty: User | None = None) -> list[Recipient]:
+    """The officer on duty (`on_duty`, read from the queue's rota by the caller) first, then the
     coordinators of the alert's field office, each with the language they read."""
     people = User.objects.none()
     if alert.queue_id:
@@ -88,7 +88,6 @@ def flash_recipients(alert: Alert) -> list[Recipient]:
     ]
     # One email per address, whoever else has it.
     everyone = sorted({email: Recipient(email, language) for email, language in rows}.values())
-    on_duty = rota.duty_officer(alert.queue) if alert.queue_id else None
     if on_duty is None or not on_duty.email:
         return everyone
     first = Recipient(on_duty.email, on_duty.language)
@@ -116,9 +115,9 @@ def alert_notify_flash(*, alert_id: int) -> bool:
         log_bind(alert=alert.reference)
         if alert.events.filter(kind=AlertEvent.Kind.NOTIFIED).exists():
             return False
-        recipients = flash_recipients(alert)
+        on_duty = rota.duty_officer(alert.queue) if alert.queue_id else None
+        recipients = flash_recipients(alert, on_duty=on_duty)
         if recipients:
-            on_duty = rota.duty_officer(alert.queue) if alert.queue_id else None
             notifications.send_flash_alert_email(
                 alert=alert, recipients=recipients, on_duty=on_duty
             )
