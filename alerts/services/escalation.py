@@ -73,8 +73,8 @@ MAX_DELAY_MINUTES = 7 * 24 * 60
 
 
 def flash_recipients(alert: Alert, *, on_duty: User | None = None) -> list[Recipient]:
-    """The officer on duty (`on_duty`, read from the queue's rota by the caller) first, then the
-    coordinators of the alert's field office, each with the language they read."""
+    """The officer on duty (`on_duty`, from the queue's rota) first, then the queue's officers
+    and the coordinators of the alert's field office, each with the language they read."""
     people = User.objects.none()
     if alert.queue_id:
         people = alert.queue.officers.exclude(email="")
